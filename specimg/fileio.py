@@ -1,0 +1,62 @@
+"""Atomic file output: a file appears complete under its name, or not at all."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+
+def write_atomic(path: str | os.PathLike, data: bytes) -> Path:
+    """Write ``data`` to ``path`` through a temporary file in the same folder.
+
+    The temporary file is renamed over ``path`` only once it is complete and flushed, so an
+    interrupted run never leaves a half-written file under the final name.
+
+    Parameters
+    ----------
+    path : str or path-like
+        Destination. Missing parent folders are created.
+    data : bytes
+        The whole content.
+
+    Returns
+    -------
+    Path
+        The destination path.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def write_json(path: str | os.PathLike, obj: Any) -> Path:
+    """Write ``obj`` as indented, key-sorted JSON (stable bytes for the same content)."""
+    text = json.dumps(obj, indent=2, sort_keys=True, allow_nan=False) + "\n"
+    return write_atomic(path, text.encode("utf-8"))
+
+
+def write_text(path: str | os.PathLike, text: str) -> Path:
+    """Write UTF-8 text atomically."""
+    return write_atomic(path, text.encode("utf-8"))
+
+
+def write_npy(path: str | os.PathLike, array: np.ndarray) -> Path:
+    """Write one array as ``.npy`` atomically (``.npz`` would embed zip timestamps)."""
+    buffer = io.BytesIO()
+    np.save(buffer, array, allow_pickle=False)
+    return write_atomic(path, buffer.getvalue())

@@ -1,0 +1,267 @@
+"""Spectrogram images: encode magnitudes as PNG/JPEG or specshow renderings, and decode them.
+
+Every image made here carries its parameters (:class:`ImageMeta`) in its own metadata: a PNG
+text chunk or a JPEG comment, keyed ``specimg``. An image is therefore invertible with no side
+file, and its loudness survives (a picture of dB values alone has none).
+
+Layout: frequency runs up (row 0 is the highest bin), time runs right. A picture is a grid of
+``n_bins x n_frames`` cells stretched uniformly over its pixels; our PNG/JPEG encodings use one
+pixel per cell, ``specshow`` renderings many (librosa >= 0.11 draws each STFT bin as a uniform
+cell centred on its frequency, with ``shading='auto'``). Decoding maps pixels back to cells by
+area-averaging (Pillow's BOX filter), which unlike bilinear or Lanczos resampling does not blur
+neighbouring bins together.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+from dataclasses import asdict, dataclass, fields
+
+import numpy as np
+from PIL import Image, PngImagePlugin
+
+from .colormap import image_to_unit
+from .errors import InputError
+from .spectrum import StftConfig
+
+METADATA_KEY = "specimg"
+_JPEG_COMMENT_PREFIX = METADATA_KEY.encode() + b":"
+
+
+@dataclass(frozen=True)
+class ImageMeta:
+    """Everything needed to turn a spectrogram image back into audio.
+
+    Attributes
+    ----------
+    sr, n_fft, hop_length, window, center
+        The STFT that made the spectrogram (see :class:`specimg.spectrum.StftConfig`).
+    n_frames : int
+        STFT frames (image columns, in cells).
+    length : int
+        Length of the original signal (samples).
+    peak_db : float
+        Level of the brightest cell, dB re amplitude 1.0 (full scale).
+    top_db : float
+        Dynamic range from the darkest to the brightest level (dB).
+    encoding : str
+        The encoding that made the image (``png16``, ``jpeg75``, ``specshow``...).
+    cmap : str
+        Colormap of the picture (``gray`` for our grey images).
+    """
+
+    sr: int
+    n_fft: int
+    hop_length: int
+    window: str
+    center: bool
+    n_frames: int
+    length: int
+    peak_db: float
+    top_db: float
+    encoding: str = ""
+    cmap: str = "gray"
+
+    @property
+    def stft_config(self) -> StftConfig:
+        return StftConfig(self.sr, self.n_fft, self.hop_length, self.window, self.center)
+
+    @property
+    def n_bins(self) -> int:
+        return self.stft_config.n_bins
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), sort_keys=True, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text: str | bytes, path: str | os.PathLike = "<image>") -> ImageMeta:
+        """Parse metadata written by :meth:`to_json`; :class:`InputError` if malformed."""
+        try:
+            raw = json.loads(text)
+            known = {field.name for field in fields(cls)}
+            meta = cls(**{key: value for key, value in raw.items() if key in known})
+            valid = min(meta.n_fft, meta.hop_length, meta.n_frames, meta.sr) > 0
+            valid = valid and meta.top_db >= 0 and meta.length >= 0
+        except (ValueError, TypeError, AttributeError) as exc:
+            raise InputError(path, f"has malformed specimg metadata ({exc})") from None
+        if not valid:
+            raise InputError(path, f"has impossible specimg metadata: {raw}")
+        return meta
+
+
+def parse_encoding(name: str) -> tuple[str, int | None]:
+    """Split an encoding name into its format and number.
+
+    ``png16`` and ``png8`` are 16- and 8-bit grey PNG, ``jpegNN`` is grey JPEG at quality NN
+    (1-100), ``specshow`` is ``librosa.display.specshow`` rendered to JPEG.
+
+    Returns
+    -------
+    (str, int or None)
+        ``("png", bits)``, ``("jpeg", quality)`` or ``("specshow", None)``.
+    """
+    match = re.fullmatch(r"(png)(8|16)|(jpeg)(\d{1,3})|(specshow)", name)
+    if not match or (match[3] and not 1 <= int(match[4]) <= 100):
+        raise ValueError(f"unknown encoding {name!r}: use png8, png16, jpeg1..jpeg100 or specshow")
+    if match[1]:
+        return "png", int(match[2])
+    if match[3]:
+        return "jpeg", int(match[4])
+    return "specshow", None
+
+
+def image_suffix(encoding: str) -> str:
+    """File suffix for an encoding: ``.png`` or ``.jpg``."""
+    return ".png" if parse_encoding(encoding)[0] == "png" else ".jpg"
+
+
+def encode_levels(levels: np.ndarray, meta: ImageMeta) -> bytes:
+    """Encode unit levels (``n_bins x n_frames``, low bin first) as a grey PNG or JPEG.
+
+    Levels are rounded, not truncated, to the format's integer steps (truncation costs several
+    dB of spectral convergence).
+
+    Parameters
+    ----------
+    levels : np.ndarray
+        Levels in [0, 1], e.g. from :func:`specimg.spectrum.magnitude_to_unit`.
+    meta : ImageMeta
+        Stored in the image; ``meta.encoding`` picks the format (``png8``, ``png16``, ``jpegNN``).
+
+    Returns
+    -------
+    bytes
+        The image file.
+    """
+    kind, number = parse_encoding(meta.encoding)
+    top_row_first = np.flipud(np.clip(levels, 0.0, 1.0))
+    buffer = io.BytesIO()
+    if kind == "png":
+        if number == 16:
+            image = Image.fromarray(np.round(top_row_first * 65535).astype(np.uint16))
+        else:
+            image = Image.fromarray(np.round(top_row_first * 255).astype(np.uint8))
+        info = PngImagePlugin.PngInfo()
+        info.add_text(METADATA_KEY, meta.to_json())
+        image.save(buffer, format="PNG", pnginfo=info)
+    elif kind == "jpeg":
+        image = Image.fromarray(np.round(top_row_first * 255).astype(np.uint8))
+        image.save(buffer, format="JPEG", quality=number, comment=_jpeg_comment(meta))
+    else:
+        raise ValueError(f"{meta.encoding} is rendered by render_specshow, not encode_levels")
+    return buffer.getvalue()
+
+
+def render_specshow(
+    db: np.ndarray,
+    meta: ImageMeta,
+    figsize: tuple[float, float] = (20.0, 20.0),
+    dpi: float = 100.0,
+    quality: int = 75,
+) -> bytes:
+    """Render a dB spectrogram exactly as the typical user does, to JPEG bytes.
+
+    That is ``librosa.display.specshow(db, sr=sr, x_axis='time', y_axis='hz', cmap=cmap)``
+    on a frameless figure filled by one axes with the axis off, saved as JPEG. Colour limits
+    are left to matplotlib, which spans ``db.min()`` to ``db.max()``: ``meta.peak_db`` and
+    ``meta.top_db`` must describe that span.
+
+    Parameters
+    ----------
+    db : np.ndarray
+        dB spectrogram, ``n_bins x n_frames`` (e.g. ``librosa.amplitude_to_db``).
+    meta : ImageMeta
+        Stored in the JPEG comment; gives sr, hop, n_fft and the colormap.
+    figsize : (float, float)
+        Figure size (inches).
+    dpi : float
+        Dots per inch: the picture is ``figsize * dpi`` pixels.
+    quality : int
+        JPEG quality (matplotlib's own default is 75).
+    """
+    import librosa.display
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=figsize, dpi=dpi, frameon=False)
+    axes = figure.add_axes((0.0, 0.0, 1.0, 1.0))
+    axes.set_axis_off()
+    librosa.display.specshow(
+        db, sr=meta.sr, hop_length=meta.hop_length, n_fft=meta.n_fft,
+        x_axis="time", y_axis="hz", cmap=meta.cmap, ax=axes,
+    )
+    buffer = io.BytesIO()
+    figure.savefig(
+        buffer, format="jpeg", pil_kwargs={"quality": quality, "comment": _jpeg_comment(meta)}
+    )
+    return buffer.getvalue()
+
+
+def _jpeg_comment(meta: ImageMeta) -> bytes:
+    return _JPEG_COMMENT_PREFIX + meta.to_json().encode()
+
+
+def read_meta(image: Image.Image, path: str | os.PathLike = "<image>") -> ImageMeta | None:
+    """The :class:`ImageMeta` stored in an opened image, or None if it has none."""
+    text = image.info.get(METADATA_KEY)
+    comment = image.info.get("comment", b"")
+    if text is None and comment.startswith(_JPEG_COMMENT_PREFIX):
+        text = comment[len(_JPEG_COMMENT_PREFIX) :]
+    return None if text is None else ImageMeta.from_json(text, path)
+
+
+def cells_from_pixels(pixels: np.ndarray, n_bins: int, n_frames: int) -> np.ndarray:
+    """Map picture levels (row 0 at the top) to the STFT grid (row 0 = lowest bin).
+
+    Each cell is the area-weighted mean of the pixels it covers (Pillow BOX filter), so a
+    picture with one pixel per cell comes back unchanged.
+    """
+    if pixels.shape != (n_bins, n_frames):
+        pixels = np.asarray(
+            Image.fromarray(pixels.astype(np.float32)).resize(
+                (n_frames, n_bins), Image.Resampling.BOX
+            )
+        )
+    return np.ascontiguousarray(np.flipud(pixels), dtype=np.float32)
+
+
+def decode_image(
+    data: bytes, path: str | os.PathLike = "<image>", meta: ImageMeta | None = None
+) -> tuple[np.ndarray, ImageMeta]:
+    """Decode a spectrogram image to unit levels on its STFT grid.
+
+    Parameters
+    ----------
+    data : bytes
+        The image file's content.
+    path : str or path-like
+        Named in error messages.
+    meta : ImageMeta, optional
+        Parameters for an image without specimg metadata. The image's own metadata wins.
+
+    Returns
+    -------
+    levels : np.ndarray
+        float32 levels in [0, 1], shape ``(n_bins, n_frames)``, row 0 the lowest bin.
+    meta : ImageMeta
+        The image's parameters.
+
+    Raises
+    ------
+    InputError
+        If the data is not a readable image or no parameters are known for it.
+    """
+    try:
+        image = Image.open(io.BytesIO(data))
+        image.load()
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        raise InputError(path, f"is not a readable image ({exc})") from None
+    meta = read_meta(image, path) or meta
+    if meta is None:
+        raise InputError(
+            path, "has no specimg metadata; give its STFT parameters (sr, n_fft, hop, frames)"
+        )
+    levels = image_to_unit(image, meta.cmap)
+    return cells_from_pixels(levels, meta.n_bins, meta.n_frames), meta
