@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import warnings
 from typing import Literal
 
 import librosa
@@ -41,7 +42,9 @@ def load_audio(path: str | os.PathLike, sr: int, mixdown: Mixdown = "mean") -> n
         If the file cannot be decoded or holds non-finite samples.
     """
     try:
-        y, _ = librosa.load(path, sr=sr, mono=False, res_type="soxr_hq")
+        with warnings.catch_warnings():  # librosa warns before its audioread fallback
+            warnings.simplefilter("ignore")
+            y, _ = librosa.load(path, sr=sr, mono=False, res_type="soxr_hq")
     except Exception as exc:  # soundfile, audioread and resampler errors differ by backend
         raise InputError(
             path, f"cannot be read as audio ({type(exc).__name__}: {exc}); "
@@ -87,12 +90,11 @@ def clip_offsets(
     if n_samples < clip_length:
         return [] if tail == "drop" else [0]
     offsets = list(range(0, n_samples - clip_length + 1, step))
-    covered = offsets[-1] + clip_length
-    if covered < n_samples:
-        if tail == "pad":
-            offsets.append(offsets[-1] + step)
-        elif tail == "last_window":
-            offsets.append(n_samples - clip_length)
+    next_offset = offsets[-1] + step
+    if tail == "pad" and next_offset < n_samples:
+        offsets.append(next_offset)
+    elif tail == "last_window" and offsets[-1] + clip_length < n_samples:
+        offsets.append(n_samples - clip_length)
     return offsets
 
 

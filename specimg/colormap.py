@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
-#: Colormaps whose pixels are a grey level: inverted exactly from luminance, not by lookup.
-GREY_COLORMAPS = {"gray": False, "grey": False, "Greys": True, "gray_r": True, "Greys_r": False}
+#: Colormaps linear in grey level (value: drawn reversed, white for low levels): inverted
+#: exactly from luminance. Others, ``Greys`` included (not linear), by nearest colour.
+GREY_COLORMAPS = {"gray": False, "grey": False, "gray_r": True, "grey_r": True, "binary": True}
 
 
 def colormap_table(cmap: str, n: int = 256) -> np.ndarray:
@@ -26,8 +27,8 @@ def image_to_unit(image: Image.Image, cmap: str = "gray") -> np.ndarray:
     image : PIL.Image.Image
         16-bit or 8-bit grey, palette, RGB or RGBA picture (alpha is ignored).
     cmap : str
-        The matplotlib colormap the picture was drawn with. Grey maps (``gray``, ``Greys``) are
-        inverted from luminance; others by the nearest of the map's 256 colours.
+        The matplotlib colormap the picture was drawn with. Linear grey maps (``gray``,
+        ``binary``) are inverted from luminance; others by the nearest of the map's 256 colours.
 
     Returns
     -------

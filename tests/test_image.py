@@ -1,0 +1,126 @@
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from specimg.errors import InputError
+from specimg.image import (
+    ImageMeta,
+    decode_image,
+    encode_levels,
+    image_suffix,
+    parse_encoding,
+    render_specshow,
+)
+from specimg.spectrum import magnitude_to_unit, peak_db, stft
+
+TOP_DB = 80.0
+
+
+@pytest.fixture
+def spectrogram(harmonic_signal, small_config):
+    S = np.abs(stft(harmonic_signal, small_config))
+    peak = peak_db(S)
+    levels = magnitude_to_unit(S, peak, TOP_DB)
+    meta = ImageMeta(**small_config.as_dict(), n_frames=S.shape[1], length=len(harmonic_signal),
+                     peak_db=peak, top_db=TOP_DB)
+    return levels, meta
+
+
+def with_encoding(meta, encoding, **changes):
+    return ImageMeta(**{**meta.__dict__, "encoding": encoding, **changes})
+
+
+@pytest.mark.parametrize(
+    ("name", "parsed"),
+    [("png16", ("png", 16)), ("png8", ("png", 8)), ("jpeg75", ("jpeg", 75)),
+     ("jpeg100", ("jpeg", 100)), ("specshow", ("specshow", None))],
+)
+def test_parse_encoding(name, parsed):
+    assert parse_encoding(name) == parsed
+
+
+@pytest.mark.parametrize("name", ["png", "png12", "jpeg0", "jpeg101", "gif", "JPEG75"])
+def test_parse_encoding_rejects(name):
+    with pytest.raises(ValueError):
+        parse_encoding(name)
+
+
+def test_image_suffix():
+    assert [image_suffix(e) for e in ("png8", "jpeg50", "specshow")] == [".png", ".jpg", ".jpg"]
+
+
+# Worst-case error in dB each codec is allowed over an 80 dB range: half a level step for PNG,
+# measured JPEG artefacts (with margin) otherwise.
+@pytest.mark.parametrize(
+    ("encoding", "max_db", "rms_db"),
+    [("png16", TOP_DB / 65535 / 2 + 1e-4, 0.001), ("png8", TOP_DB / 255 / 2 + 1e-4, 0.1),
+     ("jpeg95", 4.0, 1.0), ("jpeg75", 16.0, 3.0)],
+)
+def test_codec_round_trip(spectrogram, encoding, max_db, rms_db):
+    levels, meta = spectrogram
+    meta = with_encoding(meta, encoding)
+    decoded, decoded_meta = decode_image(encode_levels(levels, meta))
+    error_db = TOP_DB * (decoded - levels)
+    assert decoded_meta == meta
+    assert decoded.shape == levels.shape
+    assert np.abs(error_db).max() <= max_db
+    assert np.sqrt(np.mean(error_db**2)) <= rms_db
+
+
+def test_low_frequencies_are_the_bottom_rows(spectrogram):
+    levels, meta = spectrogram
+    ramp = np.repeat(np.linspace(1.0, 0.0, levels.shape[0])[:, None], levels.shape[1], axis=1)
+    image = Image.open(io.BytesIO(encode_levels(ramp, with_encoding(meta, "png8"))))
+    pixels = np.asarray(image)
+    assert pixels[-1].min() == 255 and pixels[0].max() == 0
+
+
+def test_encoding_is_deterministic(spectrogram):
+    levels, meta = spectrogram
+    for encoding in ("png16", "jpeg75"):
+        meta = with_encoding(meta, encoding)
+        assert encode_levels(levels, meta) == encode_levels(levels, meta)
+
+
+# A specshow picture with at least one pixel per STFT cell decodes back to the grid. The
+# tolerances are the measured errors (gray q95: 0.22 dB RMS; colour maps, whose inversion is
+# by nearest colour after JPEG chroma subsampling: up to 1.5 dB RMS) with margin.
+@pytest.mark.parametrize(
+    ("cmap", "rms_db"),
+    [("gray", 0.5), ("gray_r", 0.5), ("Greys", 0.5), ("magma", 2.5), ("viridis", 2.5),
+     ("inferno", 2.5), ("plasma", 2.5)],
+)
+def test_specshow_rendering_decodes_to_the_stft_grid(spectrogram, cmap, rms_db):
+    levels, meta = spectrogram
+    meta = with_encoding(meta, "specshow", cmap=cmap)
+    db = meta.peak_db - TOP_DB + TOP_DB * levels
+    data = render_specshow(db, meta, figsize=(4, 4), dpi=100, quality=95)
+    assert Image.open(io.BytesIO(data)).size == (400, 400)
+    decoded, decoded_meta = decode_image(data)
+    error_db = TOP_DB * (decoded - levels)
+    assert decoded_meta == meta
+    assert np.sqrt(np.mean(error_db**2)) <= rms_db
+    assert abs(np.mean(error_db)) <= 0.5
+
+
+def test_garbage_and_unlabelled_images_raise_input_error(spectrogram):
+    _, meta = spectrogram
+    with pytest.raises(InputError, match="not a readable image"):
+        decode_image(b"<html></html>", "page.png")
+    buffer = io.BytesIO()
+    Image.fromarray(np.zeros((4, 4), np.uint8)).save(buffer, format="PNG")
+    with pytest.raises(InputError, match="no specimg metadata"):
+        decode_image(buffer.getvalue(), "bare.png")
+    decoded, used = decode_image(buffer.getvalue(), "bare.png",
+                                 meta=with_encoding(meta, "png8", n_frames=4, n_fft=6))
+    assert decoded.shape == (4, 4) and used.n_fft == 6
+
+
+def test_malformed_metadata_raises_input_error():
+    for text in ('{"sr": 1', '{"sr": -5, "n_fft": 256}', '[1, 2]',
+                 '{"sr": 8000, "n_fft": 256, "hop_length": 0, "window": "hann", "center": true,'
+                 ' "n_frames": 3, "length": 10, "peak_db": 0, "top_db": 80}'):
+        with pytest.raises(InputError):
+            ImageMeta.from_json(text, "x.png")
