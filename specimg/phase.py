@@ -1,15 +1,369 @@
-"""Phase reconstruction: from a magnitude spectrogram back to a signal."""
+"""Phase reconstruction: from a magnitude spectrogram back to a signal.
+
+Methods (:data:`METHODS`):
+
+- ``oracle``: the true phase. Isolates what an image cost; needs the original.
+- ``pghi``: phase-gradient heap integration (Průša, Balazs, Søndergaard, IEEE/ACM TASLP 2017),
+  no iteration.
+- ``gla``: Griffin-Lim (momentum 0).
+- ``fgla``: fast Griffin-Lim (Perraudin, Balazs, Søndergaard, WASPAA 2013), momentum
+  ``alpha`` (librosa's ``momentum``).
+- ``agla``: accelerated Griffin-Lim (Nenov, Peer, Balazs, ICASSP 2023): ``alpha``, ``beta``,
+  ``gamma``.
+- ``pghi_gla``, ``pghi_fgla``, ``pghi_agla``: the iterative methods started from PGHI's phase
+  instead of a random one.
+- ``librosa_fgla``: ``librosa.griffinlim`` itself, the reference everyone knows.
+
+The iterative methods run on :class:`Stft`, one transform pair built for one signal length with
+the window and the overlap-add normalisation precomputed, frames stored contiguously and
+``scipy.fft`` for the transforms; the element-wise updates and the overlap-add are fused numba
+loops. The arithmetic is librosa's (centred frames, zero padding, float32), so ``fgla`` from a
+given start equals ``librosa.griffinlim`` from the same start to float tolerance.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import librosa
+import numba
 import numpy as np
+import scipy.fft
+import scipy.signal
 
 from .spectrum import StftConfig, istft
 
-#: ``oracle`` uses the true phase (isolates what the image cost); ``gla`` is Griffin-Lim
-#: (momentum 0); ``fgla`` is fast Griffin-Lim (Perraudin et al. 2013, momentum ``momentum``).
-METHODS = ("oracle", "gla", "fgla")
+METHODS = (
+    "oracle", "pghi", "gla", "fgla", "agla", "pghi_gla", "pghi_fgla", "pghi_agla", "librosa_fgla",
+)
+#: The best measured trade-off of quality and time (README, benchmarks/phase.py).
+DEFAULT_METHOD = "pghi_agla"
+
+#: PGHI's Gaussian-equivalent time-frequency ratio of a Hann window of length N is
+#: ``HANN_GAMMA * N**2`` (Průša et al. 2017, table I).
+HANN_GAMMA = 0.25645
+_EPS = np.float32(np.finfo(np.float32).tiny)
+
+
+class Stft:
+    """STFT and least-squares inverse STFT for signals of one length, librosa's conventions.
+
+    Coefficients are stored frame-major, shape ``(n_frames, n_bins)`` (the transpose of
+    librosa's layout), so each frame's FFT reads contiguous memory.
+
+    Parameters
+    ----------
+    config : StftConfig
+        Transform parameters; the window is ``n_fft`` samples long.
+    length : int
+        Signal length (samples).
+    workers : int
+        ``scipy.fft`` workers; -1 for all cores.
+    """
+
+    def __init__(self, config: StftConfig, length: int, workers: int = -1) -> None:
+        n_fft, hop = config.n_fft, config.hop_length
+        self.config, self.length, self.workers = config, length, workers
+        self.n_frames = config.n_frames(length)
+        self.offset = n_fft // 2 if config.center else 0
+        self.window = scipy.signal.get_window(config.window, n_fft, fftbins=True).astype(
+            np.float32
+        )
+        buffer_length = max(hop * (self.n_frames - 1) + n_fft, self.offset + length)
+        wss = np.zeros(buffer_length, np.float32)
+        squared = self.window**2
+        for start in range(0, self.n_frames * hop, hop):
+            wss[start : start + n_fft] += squared
+        inside = np.zeros(buffer_length, bool)
+        inside[self.offset : self.offset + length] = True
+        usable = inside & (wss > np.finfo(np.float32).tiny)
+        # Dividing by the summed squared window makes the inverse least-squares; zero outside the
+        # signal reproduces librosa's trim-then-zero-pad between istft and stft.
+        self.norm = np.where(usable, 1.0 / np.where(usable, wss, 1.0), 0.0).astype(np.float32)
+        self.buffer = np.zeros(buffer_length, np.float32)
+
+    def frames(self, signal_buffer: np.ndarray) -> np.ndarray:
+        """Windowed frames of a signal buffer (signal at ``offset``), ``(n_frames, n_fft)``."""
+        view = np.lib.stride_tricks.as_strided(
+            signal_buffer, (self.n_frames, self.config.n_fft),
+            (self.config.hop_length * signal_buffer.itemsize, signal_buffer.itemsize),
+            writeable=False,
+        )
+        return view * self.window
+
+    def forward(self, signal_buffer: np.ndarray) -> np.ndarray:
+        """Coefficients of a signal buffer, ``(n_frames, n_bins)`` complex64."""
+        return scipy.fft.rfft(self.frames(signal_buffer), axis=1, workers=self.workers)
+
+    def inverse(self, coefficients: np.ndarray) -> np.ndarray:
+        """Least-squares signal buffer of coefficients (zero outside the signal)."""
+        frames = scipy.fft.irfft(coefficients, n=self.config.n_fft, axis=1, workers=self.workers)
+        self.buffer[:] = 0.0
+        _overlap_add(frames, self.window, self.config.hop_length, self.buffer)
+        return self.buffer * self.norm
+
+    def project(self, coefficients: np.ndarray) -> np.ndarray:
+        """``forward(inverse(coefficients))``, the projection onto consistent spectrograms,
+        with normalisation and framing fused into one pass."""
+        config = self.config
+        frames = scipy.fft.irfft(coefficients, n=config.n_fft, axis=1, workers=self.workers)
+        self.buffer[:] = 0.0
+        _overlap_add(frames, self.window, config.hop_length, self.buffer)
+        _normalised_frames(self.buffer, self.norm, self.window, config.hop_length, frames)
+        return scipy.fft.rfft(frames, axis=1, workers=self.workers)
+
+    def signal(self, signal_buffer: np.ndarray) -> np.ndarray:
+        """The signal part of a buffer, ``length`` samples."""
+        return signal_buffer[self.offset : self.offset + self.length].copy()
+
+    def analyse(self, y: np.ndarray) -> np.ndarray:
+        """Coefficients of a signal of ``length`` samples."""
+        buffer = np.zeros_like(self.buffer)
+        buffer[self.offset : self.offset + self.length] = y
+        return self.forward(buffer)
+
+
+@numba.njit(cache=True, nogil=True)
+def _normalised_frames(buffer, norm, window, hop, out):
+    n_frames, n_fft = out.shape
+    for n in range(n_frames):
+        start = n * hop
+        for k in range(n_fft):
+            out[n, k] = buffer[start + k] * norm[start + k] * window[k]
+
+
+@numba.njit(cache=True, nogil=True)
+def _overlap_add(frames, window, hop, out):
+    n_frames, n_fft = frames.shape
+    for n in range(n_frames):
+        start = n * hop
+        for k in range(n_fft):
+            out[start + k] += frames[n, k] * window[k]
+
+
+# The element-wise steps see complex64 arrays as interleaved float32 (re, im) pairs: complex
+# arithmetic in numba promotes to complex128 and takes hypot, several times slower. The steps
+# are memory-bound; one pass over each array per iteration is the aim.
+@numba.njit(cache=True, nogil=True)
+def _fgla_update(rebuilt, previous, S, mu, out):
+    """``out = S * phase(rebuilt - mu * previous)`` (librosa's fast GLA step), float32 views."""
+    mu = np.float32(mu)
+    rows, cols = S.shape
+    for i in range(rows):
+        for j in range(cols):
+            re = rebuilt[i, 2 * j] - mu * previous[i, 2 * j]
+            im = rebuilt[i, 2 * j + 1] - mu * previous[i, 2 * j + 1]
+            gain = S[i, j] / (np.sqrt(re * re + im * im) + _EPS)
+            out[i, 2 * j] = re * gain
+            out[i, 2 * j + 1] = im * gain
+
+
+@numba.njit(cache=True, nogil=True)
+def _agla_update(projected, t_prev, d_prev, S, alpha, beta, gamma, out):
+    """One accelerated-GLA step on float32 views, in place on ``t_prev``, ``d_prev``;
+    ``out = S * phase(c)``."""
+    alpha, beta, gamma = np.float32(alpha), np.float32(beta), np.float32(gamma)
+    keep = np.float32(1.0) - gamma
+    rows, cols = S.shape
+    for i in range(rows):
+        for j in range(cols):
+            re, im = 2 * j, 2 * j + 1
+            t_re = keep * d_prev[i, re] + gamma * projected[i, re]
+            t_im = keep * d_prev[i, im] + gamma * projected[i, im]
+            step_re, step_im = t_re - t_prev[i, re], t_im - t_prev[i, im]
+            d_prev[i, re], d_prev[i, im] = t_re + beta * step_re, t_im + beta * step_im
+            t_prev[i, re], t_prev[i, im] = t_re, t_im
+            c_re, c_im = t_re + alpha * step_re, t_im + alpha * step_im
+            gain = S[i, j] / (np.sqrt(c_re * c_re + c_im * c_im) + _EPS)
+            out[i, re] = c_re * gain
+            out[i, im] = c_im * gain
+
+
+def _floats(array: np.ndarray) -> np.ndarray:
+    return array.view(np.float32)
+
+
+def random_phase(shape: tuple[int, int], random_state: int) -> np.ndarray:
+    """Uniform random phase (radians), drawn exactly as ``librosa.griffinlim`` draws it."""
+    return 2 * np.pi * np.random.RandomState(seed=random_state).random(size=shape)
+
+
+def griffin_lim(
+    S: np.ndarray,
+    config: StftConfig,
+    *,
+    length: int,
+    n_iter: int = 100,
+    alpha: float = 0.99,
+    beta: float = 0.0,
+    gamma: float = 1.0,
+    init_phase: np.ndarray | None = None,
+    random_state: int = 0,
+    workers: int = -1,
+    callback: Callable[[int, np.ndarray], None] | None = None,
+) -> np.ndarray:
+    """Griffin-Lim and its accelerations on one spectrogram.
+
+    With ``beta=0, gamma=1`` this is fast GLA with momentum ``alpha`` (plain GLA for
+    ``alpha=0``); otherwise it is accelerated GLA (Nenov et al. 2023)::
+
+        t_n = (1 - gamma) d_{n-1} + gamma P(c_{n-1})
+        c_n = t_n + alpha (t_n - t_{n-1})
+        d_n = t_n + beta (t_n - t_{n-1})
+
+    where ``P`` sets the magnitude to ``S`` and projects onto consistent spectrograms.
+
+    Parameters
+    ----------
+    S : np.ndarray
+        Magnitudes, ``(n_bins, n_frames)`` (librosa's layout).
+    config : StftConfig
+        The STFT of ``S``.
+    length : int
+        Output length (samples); ``S`` must have ``config.n_frames(length)`` frames.
+    n_iter : int
+        Iterations (each one inverse and one forward STFT).
+    alpha, beta, gamma : float
+        Acceleration parameters, see above.
+    init_phase : np.ndarray, optional
+        Starting phase (radians), shape of ``S``. Default: :func:`random_phase`.
+    random_state : int
+        Seed of the random starting phase.
+    workers : int
+        ``scipy.fft`` workers, -1 for all cores.
+    callback : callable, optional
+        Called after each iteration as ``callback(iteration, rebuilt)``, ``iteration`` counting
+        from 1 and ``rebuilt`` the consistent STFT of the current estimate, frame-major
+        ``(n_frames, n_bins)``: e.g. to record convergence. It must not modify ``rebuilt``.
+
+    Returns
+    -------
+    np.ndarray
+        float32 signal of ``length`` samples.
+    """
+    transform = Stft(config, length, workers)
+    if S.shape != (config.n_bins, transform.n_frames):
+        raise ValueError(f"S has shape {S.shape}; {length} samples need "
+                         f"{(config.n_bins, transform.n_frames)}")
+    magnitude = np.ascontiguousarray(S.T, dtype=np.float32)
+    if init_phase is None:
+        init_phase = random_phase(S.shape, random_state)
+    coefficients = np.ascontiguousarray(magnitude * np.exp(1j * init_phase.T), np.complex64)
+    accelerated = beta != 0.0 or gamma != 1.0
+    previous = np.zeros_like(coefficients)
+    d_prev = coefficients.copy() if accelerated else None
+    if accelerated:
+        previous[:] = coefficients
+    mu = alpha / (1.0 + alpha)
+    for iteration in range(1, n_iter + 1):
+        rebuilt = transform.project(coefficients)
+        if callback is not None:
+            callback(iteration, rebuilt)
+        if accelerated:
+            _agla_update(_floats(rebuilt), _floats(previous), _floats(d_prev), magnitude,
+                         alpha, beta, gamma, _floats(coefficients))
+        else:
+            _fgla_update(_floats(rebuilt), _floats(previous), magnitude, mu,
+                         _floats(coefficients))
+            previous = rebuilt
+    return transform.signal(transform.inverse(coefficients))
+
+
+def pghi(S: np.ndarray, config: StftConfig, tol_db: float = 70.0,
+         random_state: int = 0) -> np.ndarray:
+    """Phase-gradient heap integration (Průša, Balazs, Søndergaard 2017), librosa's convention.
+
+    The phase's time and frequency derivatives are estimated from the log-magnitude's
+    frequency and time derivatives (exact for a Gaussian window, close for Hann with
+    ``gamma = 0.25645 * n_fft**2``), then integrated from the largest coefficient outwards,
+    always continuing from the largest one reached so far. Coefficients more than ``tol_db``
+    below the peak get a random phase. The result is converted from the window-centred
+    convention of the paper to librosa's frame-start one by adding ``pi * m`` to bin ``m``.
+
+    Parameters
+    ----------
+    S : np.ndarray
+        Magnitudes, ``(n_bins, n_frames)``.
+    config : StftConfig
+        The STFT of ``S``; its window should be Hann (other windows use Hann's ratio).
+    tol_db : float
+        Coefficients below ``peak - tol_db`` (dB) are not integrated.
+    random_state : int
+        Seed of the random phase of the coefficients below the tolerance.
+
+    Returns
+    -------
+    np.ndarray
+        Phase (radians), shape of ``S``.
+    """
+    n_fft, hop = config.n_fft, config.hop_length
+    gamma = HANN_GAMMA * n_fft**2
+    log_s = np.log(np.maximum(np.asarray(S, np.float64), 1e-30))
+    bins = np.arange(S.shape[0])[:, None]
+    time_step = (hop * n_fft / gamma) * np.gradient(log_s, axis=0) + 2 * np.pi * hop * bins / n_fft
+    freq_step = -(gamma / (hop * n_fft)) * np.gradient(log_s, axis=1)
+    phase = random_phase(S.shape, random_state)
+    span = tol_db * np.log(10) / 20
+    relative = (log_s - log_s.max() + span) / span
+    level = np.where(relative >= 0, np.minimum(relative * PGHI_LEVELS, PGHI_LEVELS - 1), -1)
+    level = level.astype(np.int16)
+    order = np.argsort(-level.ravel(), kind="stable")  # a radix sort on int16: O(N)
+    _integrate(level, order, time_step, freq_step, phase)
+    return phase + np.pi * bins
+
+
+#: PGHI visits coefficients in decreasing magnitude through a bucket queue: keys quantised to
+#: this many levels over the integrated range (0.017 dB at 70 dB), O(1) per push and pop where a
+#: binary heap costs a cache miss per level.
+PGHI_LEVELS = 4096
+
+
+@numba.njit(cache=True, nogil=True)
+def _integrate(level, order, time_step, freq_step, phase):
+    """Integrate the phase steps outwards from the loudest coefficient, in place on ``phase``.
+
+    ``level`` holds each coefficient's quantised log-magnitude (``-1``: below the tolerance,
+    left as it is), ``order`` the flat indices by decreasing level (the seeds). Coefficients
+    are taken in decreasing level, last in first out within one.
+    """
+    n_frames = level.shape[1]
+    flat = level.ravel()
+    done = flat < 0
+    head = np.full(flat.max() + 1, -1, np.int64)
+    following = np.empty(flat.size, np.int64)
+    for seed in order:
+        if done[seed]:
+            continue
+        done[seed] = True
+        phase[seed // n_frames, seed % n_frames] = 0.0
+        top = flat[seed]
+        following[seed], head[top] = head[top], seed
+        pending = 1
+        while pending:
+            while head[top] < 0:
+                top -= 1
+            index = head[top]
+            head[top] = following[index]
+            pending -= 1
+            m, n = index // n_frames, index % n_frames
+            here = phase[m, n]
+            for neighbour in (index + 1, index - 1, index + n_frames, index - n_frames):
+                if neighbour == index + 1 and n + 1 >= n_frames:
+                    continue
+                if neighbour == index - 1 and n == 0:
+                    continue
+                if neighbour < 0 or neighbour >= flat.size or done[neighbour]:
+                    continue
+                k, j = neighbour // n_frames, neighbour % n_frames
+                if k == m:
+                    phase[k, j] = here + 0.5 * (j - n) * (time_step[m, n] + time_step[k, j])
+                else:
+                    phase[k, j] = here + 0.5 * (k - m) * (freq_step[m, n] + freq_step[k, j])
+                done[neighbour] = True
+                key = flat[neighbour]
+                following[neighbour], head[key] = head[key], neighbour
+                top = max(top, key)
+                pending += 1
 
 
 def reconstruct(
@@ -17,53 +371,69 @@ def reconstruct(
     config: StftConfig,
     method: str,
     *,
-    length: int | None = None,
+    length: int,
     n_iter: int = 100,
     momentum: float = 0.99,
+    beta: float = 1.1,
+    gamma: float = 1.2,
+    pghi_tol_db: float = 70.0,
     random_state: int = 0,
     true_phase: np.ndarray | None = None,
+    workers: int = -1,
 ) -> np.ndarray:
-    """Turn a magnitude spectrogram into a signal.
+    """Turn a magnitude spectrogram into a signal by one of :data:`METHODS`.
 
     Parameters
     ----------
     S : np.ndarray
-        Magnitudes, ``n_bins x n_frames`` (amplitude, full scale 1.0).
+        Magnitudes, ``(n_bins, n_frames)`` (amplitude, full scale 1.0).
     config : StftConfig
         The STFT that ``S`` comes from.
-    method : {"oracle", "gla", "fgla"}
-        See :data:`METHODS`.
-    length : int, optional
+    method : str
+        One of :data:`METHODS`.
+    length : int
         Output length (samples).
     n_iter : int
         Iterations of the iterative methods.
     momentum : float
-        Momentum of ``fgla`` (0.99 as in librosa); ``gla`` always uses 0.
+        ``alpha`` of ``fgla`` and ``agla``, and librosa's ``momentum``; ``gla`` uses 0.
+    beta, gamma : float
+        The other two parameters of ``agla``.
+    pghi_tol_db : float
+        PGHI integrates coefficients down to this far below the peak (dB).
     random_state : int
-        Seed of the random initial phase (iterative methods), for reproducible output.
+        Seed of every random phase, for reproducible output.
     true_phase : np.ndarray, optional
-        Phase (radians), same shape as ``S``; required by ``oracle``.
+        Phase (radians), shape of ``S``; required by ``oracle``.
+    workers : int
+        ``scipy.fft`` workers, -1 for all cores.
 
     Returns
     -------
     np.ndarray
-        float32 signal.
+        float32 signal of ``length`` samples.
     """
+    if method not in METHODS:
+        raise ValueError(f"unknown phase method {method!r}; choose from {', '.join(METHODS)}")
     if method == "oracle":
         if true_phase is None:
             raise ValueError("the oracle method needs the true phase")
         return istft(S * np.exp(1j * true_phase).astype(np.complex64), config, length)
-    if method not in ("gla", "fgla"):
-        raise ValueError(f"unknown phase method {method!r}; choose from {METHODS}")
-    return librosa.griffinlim(
-        S,
-        n_iter=n_iter,
-        hop_length=config.hop_length,
-        n_fft=config.n_fft,
-        window=config.window,
-        center=config.center,
-        length=length,
-        momentum=momentum if method == "fgla" else 0.0,
-        init="random",
-        random_state=random_state,
-    )
+    if method == "librosa_fgla":
+        return librosa.griffinlim(
+            S, n_iter=n_iter, hop_length=config.hop_length, n_fft=config.n_fft,
+            window=config.window, center=config.center, length=length, momentum=momentum,
+            init="random", random_state=random_state,
+        )
+    start = pghi(S, config, pghi_tol_db, random_state) if method.startswith("pghi") else None
+    if method == "pghi":
+        return istft(S * np.exp(1j * start).astype(np.complex64), config, length)
+    iterative = method.removeprefix("pghi_")
+    parameters = {
+        "gla": (0.0, 0.0, 1.0), "fgla": (momentum, 0.0, 1.0), "agla": (momentum, beta, gamma),
+    }
+    a, b, g = parameters[iterative]
+    return griffin_lim(S, config, length=length, n_iter=n_iter, alpha=a, beta=b, gamma=g,
+                       init_phase=start, random_state=random_state, workers=workers)
+
+

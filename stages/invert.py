@@ -33,8 +33,9 @@ def main() -> None:
             true_phase = np.load(args.spec_dir / f"{clip_id}.phase.npy")
         y = reconstruct(
             S, meta.stft_config, args.method, length=meta.length, n_iter=int(params["n_iter"]),
-            momentum=float(params["momentum"]), random_state=int(params["seed"]),
-            true_phase=true_phase,
+            momentum=float(params["momentum"]), beta=float(params["agla_beta"]),
+            gamma=float(params["agla_gamma"]), pghi_tol_db=float(params["pghi_tol_db"]),
+            random_state=int(params["seed"]), true_phase=true_phase,
         )
         write_atomic(args.recon_dir / f"{clip_id}.flac", encode_audio(y, meta.sr))
 

@@ -22,7 +22,8 @@ TINY = {
     "stft": {"n_fft": 256, "hop_length": 64, "window": "hann", "center": True, "top_db": 80.0},
     "encode": {"encodings": ["png16", "jpeg75", "specshow"],
                "specshow": {"figsize": [3, 3], "dpi": 100, "quality": 75, "cmap": "gray"}},
-    "invert": {"methods": ["oracle", "fgla"], "n_iter": 8, "momentum": 0.99, "seed": 0,
+    "invert": {"methods": ["oracle", "fgla", "pghi_agla"], "n_iter": 8, "momentum": 0.99,
+               "agla_beta": 1.1, "agla_gamma": 1.2, "pghi_tol_db": 70.0, "seed": 0,
                "floor_silence": False},
     "evaluate": {"lsd_top_db": 80.0},
 }
@@ -66,11 +67,12 @@ def test_repro_is_complete_reproducible_and_incremental(project):
     assert sorted(summary) == ["jpeg75", "png16", "specshow"]
     for encoding, methods in summary.items():
         assert methods["bytes_per_second"] > 0
-        for method in ("oracle", "fgla"):
+        for method in ("oracle", "fgla", "pghi_agla"):
             assert all(math.isfinite(v) for v in methods[method].values()), (encoding, method)
     assert summary["png16"]["oracle"]["sc_db"] < -45
     assert summary["png16"]["oracle"]["sc_db"] < summary["jpeg75"]["oracle"]["sc_db"]
     assert summary["png16"]["fgla"]["sc_db"] > summary["png16"]["oracle"]["sc_db"]
+    assert summary["png16"]["pghi_agla"]["sc_db"] < summary["png16"]["fgla"]["sc_db"]
     clips = (project / "data/clips/manifest.csv").read_text().splitlines()
     assert len(clips) == 1 + 4  # header + one clip per recording (step 30 s)
     assert len(list((project / "metrics/per_clip").glob("*.csv"))) == 4

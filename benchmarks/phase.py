@@ -1,0 +1,236 @@
+"""Phase reconstruction benchmark: quality and speed of every method against librosa.
+
+Runs on the pipeline's outputs for the default data (run `make repro` first): the png16 and
+jpeg95 images in data/images/ and the original magnitudes in data/spec/. Everything is timed in
+this one run, librosa included, so ratios hold on whatever machine runs it.
+
+    python benchmarks/phase.py [--quick] [--json PATH]
+
+Prints: (1) mean spectral convergence (SC, dB, against the original magnitude) and seconds per
+second of audio for each method, iteration count and encoding, with the speed-up over
+librosa.griffinlim at the same iteration count (one FFT thread, as librosa runs); (2) one
+iteration of our fgla against librosa's and against the bare transforms (a batched scipy.fft
+rfft + irfft over the same frames), on one thread and on all cores; (3) the SC our default
+method reaches in the wall time librosa needs for its default 32 iterations; (4) without
+--quick, the best SC in 1000 iterations and the iterations each method needs to reach -30 dB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import librosa
+import numpy as np
+import scipy.fft
+
+from specimg.image import decode_image
+from specimg.metrics import spectral_convergence_db
+from specimg.phase import DEFAULT_METHOD, Stft, griffin_lim, pghi, reconstruct
+from specimg.spectrum import stft, unit_to_magnitude
+
+ALL_CORES = os.cpu_count() or 1
+
+
+def load(data: Path, encoding: str, limit: int | None) -> list[dict]:
+    images = sorted((data / "images" / encoding).glob("*.*"))[:limit]
+    if not images:
+        sys.exit(f"error: no images in {data / 'images' / encoding}: run `make repro` first")
+    clips = []
+    for path in images:
+        levels, meta = decode_image(path.read_bytes(), path)
+        clips.append({
+            "S": unit_to_magnitude(levels, meta.peak_db, meta.top_db),
+            "S_original": np.load(data / "spec" / f"{path.stem}.mag.npy"),
+            "meta": meta,
+        })
+    return clips
+
+
+def audio_seconds(clips: list[dict]) -> float:
+    return sum(c["meta"].length / c["meta"].sr for c in clips)
+
+
+def run_method(clips: list[dict], method: str, n_iter: int, workers: int = 1) -> dict:
+    """Mean SC (dB) and total wall time (s) of one method over the clips."""
+    elapsed, scores = 0.0, []
+    for clip in clips:
+        meta = clip["meta"]
+        start = time.perf_counter()
+        y = reconstruct(clip["S"], meta.stft_config, method, length=meta.length,
+                        n_iter=n_iter, workers=workers)
+        elapsed += time.perf_counter() - start
+        scores.append(spectral_convergence_db(clip["S_original"],
+                                              np.abs(stft(y, meta.stft_config))))
+    return {"sc_db": float(np.mean(scores)), "seconds": elapsed}
+
+
+def per_iteration_seconds(clip: dict, workers: int, repeats: int) -> dict:
+    """Seconds per iteration: our fgla, librosa's, and the bare rfft + irfft pair."""
+    meta, S = clip["meta"], clip["S"]
+    config = meta.stft_config
+    transform = Stft(config, meta.length, workers)
+    frames = transform.frames(transform.buffer)
+
+    def best(function) -> float:
+        function()
+        times = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            function()
+            times.append(time.perf_counter() - start)
+        return min(times)
+
+    n = 50
+    floor = best(lambda: scipy.fft.irfft(scipy.fft.rfft(frames, axis=1, workers=workers),
+                                         n=config.n_fft, axis=1, workers=workers))
+    ours = best(lambda: griffin_lim(S, config, length=meta.length, n_iter=n, workers=workers))
+    ours_setup = best(lambda: griffin_lim(S, config, length=meta.length, n_iter=0,
+                                          workers=workers))
+    result = {"fgla": (ours - ours_setup) / n, "fft_floor": floor}
+    if workers == 1:
+        theirs = best(lambda: librosa.griffinlim(S, n_iter=n, hop_length=config.hop_length,
+                                                 length=meta.length, random_state=0))
+        result["librosa_fgla"] = theirs / n
+    return result
+
+
+def convergence(clips: list[dict], methods: list[str], n_iter: int) -> dict:
+    """Mean consistency SC per iteration (dB), final SC against the original, per method."""
+    results = {}
+    for method in methods:
+        traces, finals = [], []
+        for clip in clips:
+            meta, S = clip["meta"], clip["S"]
+            trace: list[float] = []
+            start = pghi(S, meta.stft_config) if method.startswith("pghi_") else None
+            parameters = {"gla": {"alpha": 0.0}, "fgla": {},
+                          "agla": {"beta": 1.1, "gamma": 1.2}}[method.removeprefix("pghi_")]
+            y = griffin_lim(
+                S, meta.stft_config, length=meta.length, n_iter=n_iter, init_phase=start,
+                callback=lambda _i, rebuilt, S=S, trace=trace: trace.append(
+                    spectral_convergence_db(S, np.abs(rebuilt.T))),
+                **parameters,
+            )
+            traces.append(trace)
+            finals.append(spectral_convergence_db(clip["S_original"],
+                                                  np.abs(stft(y, meta.stft_config))))
+        mean_trace = np.mean(traces, axis=0)
+        reached = np.flatnonzero(mean_trace <= -30.0)
+        results[method] = {
+            "sc_db_final": float(np.mean(finals)),
+            "iterations_to_minus_30_db": int(reached[0]) + 1 if reached.size else None,
+        }
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="a subset, under a minute")
+    parser.add_argument("--json", type=Path, help="write the table rows as a JSON list")
+    parser.add_argument("--data", type=Path, default=Path("data"))
+    args = parser.parse_args()
+
+    if args.quick:
+        encodings, iterations, limit = ["png16"], [32], 2
+        methods = ["librosa_fgla", "fgla", DEFAULT_METHOD]
+    else:
+        encodings, iterations, limit = ["png16", "jpeg95"], [32, 100], None
+        methods = ["librosa_fgla", "gla", "fgla", "agla", "pghi_gla", "pghi_fgla", "pghi_agla"]
+
+    clips_by_encoding = {e: load(args.data, e, limit) for e in encodings}
+    for method in {"pghi", *methods}:  # numba loads its compiled kernels once per process
+        run_method(clips_by_encoding[encodings[0]][:1], method, 2)
+
+    rows = []
+    header = ("method", "enc", "iter", "SC dB", "s per s", "vs librosa")
+    print("{:14s} {:7s} {:>5s} {:>7s} {:>8s} {:>10s}".format(*header))
+    for encoding, clips in clips_by_encoding.items():
+        seconds = audio_seconds(clips)
+        plan = [("pghi", 0)] + [(m, n) for n in iterations for m in methods]
+        librosa_time = {}
+        for method, n_iter in plan:
+            result = run_method(clips, method, n_iter)
+            if method == "librosa_fgla":
+                librosa_time[n_iter] = result["seconds"]
+            reference = librosa_time.get(n_iter)
+            row = {
+                "method": method, "n_iter": n_iter, "encoding": encoding,
+                "sc_db": round(result["sc_db"], 2),
+                "sec_per_audio_sec": round(result["seconds"] / seconds, 5),
+                "speedup_vs_librosa": round(reference / result["seconds"], 2)
+                if reference else None,
+                "workers": 1,
+            }
+            rows.append(row)
+            ratio = f"{row['speedup_vs_librosa']:.2f}x" if reference else "-"
+            print(f"{method:14s} {encoding:7s} {n_iter:5d} {row['sc_db']:7.2f} "
+                  f"{row['sec_per_audio_sec']:8.4f} {ratio:>10s}", flush=True)
+
+    clip = clips_by_encoding["png16"][0]
+    clip_seconds = clip["meta"].length / clip["meta"].sr
+    print(f"\nOne iteration on one {clip_seconds:.0f} s clip (ms; best of several runs):")
+    speed = {}
+    for workers in sorted({1, ALL_CORES}):
+        speed[workers] = per_iteration_seconds(clip, workers, repeats=3 if args.quick else 5)
+        s = speed[workers]
+        line = (f"  {workers} thread(s): ours fgla {s['fgla'] * 1e3:.2f}, bare rfft+irfft "
+                f"{s['fft_floor'] * 1e3:.2f} (ours/floor {s['fgla'] / s['fft_floor']:.2f}x)")
+        if "librosa_fgla" in s:
+            line += (f", librosa {s['librosa_fgla'] * 1e3:.2f} "
+                     f"(librosa/ours {s['librosa_fgla'] / s['fgla']:.2f}x)")
+        print(line)
+    one = speed[1]
+    rows.append({
+        "method": "fft_floor", "n_iter": 1, "encoding": "png16", "sc_db": None,
+        "sec_per_audio_sec": round(one["fft_floor"] / clip_seconds, 6),
+        "speedup_vs_librosa": round(one["librosa_fgla"] / one["fft_floor"], 2), "workers": 1,
+    })
+
+    clips = clips_by_encoding["png16"]
+    librosa_32 = next(r for r in rows if r["method"] == "librosa_fgla" and r["n_iter"] == 32
+                      and r["encoding"] == "png16")
+    budget = librosa_32["sec_per_audio_sec"] * audio_seconds(clips)
+
+    def png16_seconds(method: str, n_iter: int) -> float:
+        row = next(r for r in rows if (r["method"], r["n_iter"], r["encoding"])
+                   == (method, n_iter, "png16"))
+        return row["sec_per_audio_sec"] * audio_seconds(clips)
+
+    setup = png16_seconds("pghi", 0)
+    per_iteration = (png16_seconds(DEFAULT_METHOD, max(iterations)) - setup) / max(iterations)
+    n_equal = max(1, int((budget - setup) / per_iteration))
+    equal = run_method(clips, DEFAULT_METHOD, n_equal)
+    print(f"\nEqual time ({budget:.2f} s, librosa's 32 iterations, png16): librosa "
+          f"{librosa_32['sc_db']:.2f} dB; {DEFAULT_METHOD} with {n_equal} iterations "
+          f"{equal['sc_db']:.2f} dB in {equal['seconds']:.2f} s "
+          f"({librosa_32['sc_db'] - equal['sc_db']:.2f} dB better)")
+    rows.append({
+        "method": DEFAULT_METHOD, "n_iter": n_equal, "encoding": "png16",
+        "sc_db": round(equal["sc_db"], 2),
+        "sec_per_audio_sec": round(equal["seconds"] / audio_seconds(clips), 5),
+        "speedup_vs_librosa": round(budget / equal["seconds"], 2), "workers": 1,
+        "note": "equal time with librosa_fgla at 32 iterations",
+    })
+
+    if not args.quick:
+        print("\n1000 iterations, png16 (SC against the original; iterations to reach -30 dB "
+              "consistency; our fgla is librosa's arithmetic):")
+        for method, result in convergence(clips, ["gla", "fgla", "agla", "pghi_fgla",
+                                                  "pghi_agla"], 1000).items():
+            print(f"  {method:10s} {result['sc_db_final']:7.2f} dB, -30 dB after "
+                  f"{result['iterations_to_minus_30_db']} iterations")
+            rows.append({"method": method, "n_iter": 1000, "encoding": "png16",
+                         "sc_db": round(result["sc_db_final"], 2), "sec_per_audio_sec": None,
+                         "speedup_vs_librosa": None, "workers": 1,
+                         "iterations_to_minus_30_db": result["iterations_to_minus_30_db"]})
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
