@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # Stage commands call `python`: the venv's, even when it is not activated.
 RUN := PATH="$(CURDIR)/$(BIN):$$PATH"
 
-.PHONY: install repro test lint lock clean
+.PHONY: install repro test lint bench lock clean
 
 install: $(STAMP)
 
@@ -24,6 +24,10 @@ lint: $(STAMP)
 
 test: lint
 	$(RUN) python -m pytest
+
+# Speed and quality of the phase methods against librosa (needs `make repro` first).
+bench: $(STAMP)
+	$(BIN)/python benchmarks/phase.py --json benchmarks/phase-results.json
 
 # Re-pin the whole tree after editing pyproject.toml's dependencies.
 lock:
