@@ -18,17 +18,21 @@ import io
 import json
 import os
 import re
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields
 
 import numpy as np
-from PIL import Image, PngImagePlugin
+from PIL import Image, PngImagePlugin, UnidentifiedImageError
 
-from .colormap import image_to_unit
+from .colormap import GREY_COLORMAPS, image_to_unit
 from .errors import InputError
 from .spectrum import StftConfig
 
 METADATA_KEY = "specimg"
 _JPEG_COMMENT_PREFIX = METADATA_KEY.encode() + b":"
+#: Most pixels decoded from one image, Pillow's own decompression-bomb limit (2 x 89.5 Mpixel).
+#: A JPEG counts at the reduced scale it is decoded at (see :func:`decode_image`).
+MAX_PIXELS = 2 * 89_478_485
 
 
 @dataclass(frozen=True)
@@ -212,6 +216,27 @@ def read_meta(image: Image.Image, path: str | os.PathLike = "<image>") -> ImageM
     return None if text is None else ImageMeta.from_json(text, path)
 
 
+@contextmanager
+def _bomb_guard_off():
+    # Pillow checks the declared size on open; decode_image checks the size it will decode.
+    saved, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None
+    try:
+        yield
+    finally:
+        Image.MAX_IMAGE_PIXELS = saved
+
+
+def open_image(data: bytes, path: str | os.PathLike = "<image>") -> Image.Image:
+    """Open image data lazily (header only); :class:`InputError` if it is no image."""
+    try:
+        with _bomb_guard_off():
+            return Image.open(io.BytesIO(data))
+    except UnidentifiedImageError:
+        raise InputError(path, "is not an image file (no known image format)") from None
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise InputError(path, f"is not a readable image ({exc})") from None
+
+
 def cells_from_pixels(pixels: np.ndarray, n_bins: int, n_frames: int) -> np.ndarray:
     """Map picture levels (row 0 at the top) to the STFT grid (row 0 = lowest bin).
 
@@ -228,9 +253,16 @@ def cells_from_pixels(pixels: np.ndarray, n_bins: int, n_frames: int) -> np.ndar
 
 
 def decode_image(
-    data: bytes, path: str | os.PathLike = "<image>", meta: ImageMeta | None = None
+    data: bytes,
+    path: str | os.PathLike = "<image>",
+    meta: ImageMeta | None = None,
+    max_pixels: int = MAX_PIXELS,
 ) -> tuple[np.ndarray, ImageMeta]:
     """Decode a spectrogram image to unit levels on its STFT grid.
+
+    A JPEG larger than its STFT grid is decoded at a reduced scale (Pillow's draft mode: 1/2,
+    1/4 or 1/8, by the JPEG's own DCT) that still gives at least one pixel per cell, then
+    area-averaged: a 20000 x 20000 picture of a 60 s clip decodes at 5000 x 5000.
 
     Parameters
     ----------
@@ -240,6 +272,8 @@ def decode_image(
         Named in error messages.
     meta : ImageMeta, optional
         Parameters for an image without specimg metadata. The image's own metadata wins.
+    max_pixels : int
+        Refuse images that would decode to more pixels (a decompression-bomb guard).
 
     Returns
     -------
@@ -251,17 +285,31 @@ def decode_image(
     Raises
     ------
     InputError
-        If the data is not a readable image or no parameters are known for it.
+        If the data is not a readable image, is too large, or no parameters are known for it.
     """
-    try:
-        image = Image.open(io.BytesIO(data))
-        image.load()
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise InputError(path, f"is not a readable image ({exc})") from None
+    image = open_image(data, path)
     meta = read_meta(image, path) or meta
+    if image.format == "JPEG" and meta is not None:
+        image.draft("L" if meta.cmap in GREY_COLORMAPS else "RGB", (meta.n_frames, meta.n_bins))
+    width, height = image.size
+    if width * height > max_pixels:
+        raise InputError(
+            path, f"would decode to {width} x {height} = {width * height / 1e6:.0f} Mpixel, over "
+            f"the limit of {max_pixels / 1e6:.0f} Mpixel that guards against decompression "
+            "bombs; if you trust the file, raise the limit (specimg invert --max-pixels)"
+        )
     if meta is None:
         raise InputError(
-            path, "has no specimg metadata; give its STFT parameters (sr, n_fft, hop, frames)"
+            path, "has no specimg metadata, so its STFT parameters must be given (specimg "
+            "invert: --duration or --frames, and --sr, --n-fft, --hop-length, --top-db, "
+            "--peak-db, --cmap where not librosa's defaults)"
         )
+    try:
+        with _bomb_guard_off():
+            image.load()
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise InputError(path, f"is not a readable image ({exc})") from None
+    if min(image.size) < 1:
+        raise InputError(path, f"is empty ({image.size[0]} x {image.size[1]} pixels)")
     levels = image_to_unit(image, meta.cmap)
     return cells_from_pixels(levels, meta.n_bins, meta.n_frames), meta

@@ -9,9 +9,7 @@ import numpy as np
 
 from specimg.audio import encode_audio
 from specimg.fileio import write_atomic
-from specimg.image import decode_image
-from specimg.phase import reconstruct
-from specimg.spectrum import unit_to_magnitude
+from specimg.inversion import invert_image
 from stages.common import load_params, run
 
 
@@ -25,19 +23,19 @@ def main() -> None:
     params = load_params()["invert"]
 
     for image_path in sorted(p for p in args.images_dir.iterdir() if not p.name.startswith(".")):
-        levels, meta = decode_image(image_path.read_bytes(), image_path)
-        S = unit_to_magnitude(levels, meta.peak_db, meta.top_db, bool(params["floor_silence"]))
         clip_id = image_path.stem
         true_phase = None
         if args.method == "oracle":
             true_phase = np.load(args.spec_dir / f"{clip_id}.phase.npy")
-        y = reconstruct(
-            S, meta.stft_config, args.method, length=meta.length, n_iter=int(params["n_iter"]),
-            momentum=float(params["momentum"]), beta=float(params["agla_beta"]),
-            gamma=float(params["agla_gamma"]), pghi_tol_db=float(params["pghi_tol_db"]),
-            random_state=int(params["seed"]), true_phase=true_phase,
+        result = invert_image(
+            image_path.read_bytes(), image_path, method=args.method,
+            floor_silence=bool(params["floor_silence"]), true_phase=true_phase,
+            n_iter=int(params["n_iter"]), momentum=float(params["momentum"]),
+            beta=float(params["agla_beta"]), gamma=float(params["agla_gamma"]),
+            pghi_tol_db=float(params["pghi_tol_db"]), random_state=int(params["seed"]),
         )
-        write_atomic(args.recon_dir / f"{clip_id}.flac", encode_audio(y, meta.sr))
+        write_atomic(args.recon_dir / f"{clip_id}.flac",
+                     encode_audio(result.y, result.meta.sr))
 
 
 if __name__ == "__main__":

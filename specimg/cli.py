@@ -1,0 +1,212 @@
+"""The ``specimg`` command: invert spectrogram images and folders of them, outside the pipeline.
+
+    specimg invert IMAGE_OR_DIR... -o OUT_DIR [options]
+    specimg info IMAGE
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+from .audio import encode_audio
+from .errors import InputError
+from .fileio import write_atomic
+from .image import MAX_PIXELS, ImageMeta, open_image, read_meta
+from .inversion import invert_image
+from .phase import DEFAULT_METHOD, METHODS
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp")
+NORMALISED_PEAK_DBFS = -1.0
+
+
+@dataclass(frozen=True)
+class Job:
+    image: Path
+    output: Path
+
+
+def find_jobs(inputs: Sequence[Path], out_dir: Path, suffix: str) -> list[Job]:
+    """One job per image: files as given, folders searched recursively for image files.
+
+    Outputs mirror each folder's layout under ``out_dir``; a name shared by two images of one
+    folder (``a.png``, ``a.jpg``) keeps the image suffix (``a.png.wav``).
+    """
+    jobs = []
+    for given in inputs:
+        if given.is_dir():
+            images = sorted(p for p in given.rglob("*")
+                            if p.suffix.lower() in IMAGE_SUFFIXES and not p.name.startswith("."))
+            pairs = [(p, p.relative_to(given)) for p in images]
+        else:
+            pairs = [(given, Path(given.name))]
+        stems = [relative.with_suffix("") for _, relative in pairs]
+        for image, relative in pairs:
+            shared = stems.count(relative.with_suffix("")) > 1
+            name = relative.name + suffix if shared else relative.with_suffix(suffix).name
+            jobs.append(Job(image, out_dir / relative.parent / name))
+    return jobs
+
+
+def fallback_meta(args: argparse.Namespace) -> ImageMeta | None:
+    """Parameters for images without specimg metadata, from the flags (None if incomplete)."""
+    if args.frames is not None:
+        n_frames = args.frames
+        length = (n_frames - 1) * args.hop_length
+    elif args.duration is not None:
+        length = round(args.duration * args.sr)
+        n_frames = 1 + length // args.hop_length
+    else:
+        return None
+    return ImageMeta(
+        sr=args.sr, n_fft=args.n_fft, hop_length=args.hop_length, window="hann", center=True,
+        n_frames=n_frames, length=length, peak_db=args.peak_db if args.peak_db is not None
+        else 0.0, top_db=args.top_db, encoding="foreign", cmap=args.cmap,
+    )
+
+
+def invert_one(job: Job, args: argparse.Namespace, workers: int) -> str:
+    """Invert one image to its output file; returns a note for the summary ('' if none)."""
+    data = job.image.read_bytes()
+    result = invert_image(
+        data, job.image, method=args.method, fallback=fallback_meta(args),
+        loudness_known=args.peak_db is not None, normalise_dbfs=NORMALISED_PEAK_DBFS,
+        floor_silence=args.floor_silence, max_pixels=args.max_pixels, n_iter=args.n_iter,
+        random_state=args.seed, workers=workers,
+    )
+    audio_format = "FLAC" if job.output.suffix == ".flac" else "WAV"
+    write_atomic(job.output, encode_audio(result.y, result.meta.sr, audio_format))
+    return "" if result.loudness_known else "loudness unknown"
+
+
+def _describe(exc: Exception) -> str:
+    if isinstance(exc, InputError):
+        return exc.problem
+    if isinstance(exc, OSError):
+        return f"cannot be read ({exc.strerror or exc})"
+    return f"unexpected {type(exc).__name__}: {exc}"
+
+
+def command_invert(args: argparse.Namespace) -> int:
+    if args.y_axis != "hz":
+        print(f"error: --y-axis {args.y_axis} pictures are not supported yet; only hz (linear)",
+              file=sys.stderr)
+        return 2
+    missing = [path for path in args.inputs if not path.exists()]
+    present = [path for path in args.inputs if path.exists()]
+    jobs = find_jobs(present, args.output, "." + args.format)
+    todo = [job for job in jobs if args.overwrite or not job.output.exists()]
+    failed = [(path, "does not exist") for path in missing]
+    done = unknown_loudness = 0
+    from tqdm import tqdm
+
+    jobs_at_once = max(1, min(args.jobs, len(todo)))
+    fft_workers = -1 if jobs_at_once == 1 else 1  # one FFT thread per process when parallel
+    with ProcessPoolExecutor(max_workers=jobs_at_once) as pool, tqdm(
+        total=len(todo), unit="image", disable=None, file=sys.stderr
+    ) as progress:
+        futures = {pool.submit(_attempt, job, args, fft_workers): job for job in todo}
+        for future in as_completed(futures):
+            progress.update()
+            ok, note = future.result()
+            if not ok:
+                failed.append((futures[future].image, note))
+                continue
+            done += 1
+            unknown_loudness += note == "loudness unknown"
+
+    print(f"specimg invert: {done} done, {len(jobs) - len(todo)} skipped (output exists; "
+          f"--overwrite redoes them), {len(failed)} failed")
+    if unknown_loudness:
+        print(f"  {unknown_loudness} image(s) carry no loudness: their audio is normalised to a "
+              f"peak of {NORMALISED_PEAK_DBFS:g} dBFS (give --peak-db for the true level)")
+    for image, reason in sorted(failed, key=lambda item: str(item[0])):
+        print(f"  failed: {image}: {reason}")
+    return 1 if failed else 0
+
+
+def _attempt(job: Job, args: argparse.Namespace, workers: int) -> tuple[bool, str]:
+    try:
+        return True, invert_one(job, args, workers)
+    except Exception as exc:  # one bad image must not stop the others
+        return False, _describe(exc)
+
+
+def command_info(args: argparse.Namespace) -> int:
+    status = 0
+    for path in args.images:
+        try:
+            image = open_image(path.read_bytes(), path)
+            meta = read_meta(image, path)
+        except (OSError, InputError) as exc:
+            print(f"{path}: {_describe(exc)}")
+            status = 1
+            continue
+        print(f"{path}: {image.format} {image.size[0]} x {image.size[1]} px, mode {image.mode}")
+        if meta is None:
+            print("  no specimg metadata: invert with --sr, --n-fft, --hop-length, --duration "
+                  "(or --frames), --top-db, --peak-db, --cmap")
+            continue
+        seconds = meta.length / meta.sr
+        print(f"  {meta.n_bins} bins x {meta.n_frames} frames, {seconds:.2f} s at {meta.sr} Hz; "
+              f"n_fft {meta.n_fft}, hop {meta.hop_length}, {meta.window}, "
+              f"{'centred' if meta.center else 'not centred'}")
+        print(f"  levels span {meta.peak_db - meta.top_db:.1f} .. {meta.peak_db:.1f} dB "
+              f"(re amplitude 1.0), colormap {meta.cmap}, encoding {meta.encoding or '?'}")
+    return status
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="specimg", description=__doc__.split("\n\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    invert = commands.add_parser(
+        "invert", help="spectrogram images to audio",
+        description="Invert spectrogram images to audio. Images made by specimg carry their "
+        "parameters; for others, the flags give them (librosa's defaults).")
+    invert.add_argument("inputs", nargs="+", type=Path, metavar="IMAGE_OR_DIR")
+    invert.add_argument("-o", "--output", type=Path, required=True, metavar="OUT_DIR")
+    invert.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1,
+                        help="images inverted at once (default: all cores)")
+    invert.add_argument("--overwrite", action="store_true", help="redo existing outputs")
+    invert.add_argument("--format", choices=("wav", "flac"), default="wav")
+    invert.add_argument("--method", choices=METHODS[1:], default=DEFAULT_METHOD)
+    invert.add_argument("--n-iter", type=int, default=100)
+    invert.add_argument("--seed", type=int, default=0)
+    invert.add_argument("--floor-silence", action="store_true",
+                        help="decode pixels at the dB floor as silence")
+    invert.add_argument("--max-pixels", type=int, default=MAX_PIXELS,
+                        help="refuse images decoding to more pixels (decompression bombs)")
+    foreign = invert.add_argument_group("images without specimg metadata")
+    foreign.add_argument("--sr", type=int, default=22050)
+    foreign.add_argument("--n-fft", type=int, default=2048)
+    foreign.add_argument("--hop-length", type=int, default=512)
+    foreign.add_argument("--duration", type=float, help="seconds of audio in each image")
+    foreign.add_argument("--frames", type=int, help="STFT frames in each image")
+    foreign.add_argument("--top-db", type=float, default=80.0,
+                         help="dB range from black to white")
+    foreign.add_argument("--peak-db", type=float,
+                         help="level of the brightest pixel, dB re amplitude 1.0 "
+                         "(unknown: output normalised)")
+    foreign.add_argument("--cmap", default="gray", help="matplotlib colormap of the picture")
+    foreign.add_argument("--y-axis", choices=("hz", "mel", "log"), default="hz")
+    invert.set_defaults(run=command_invert)
+
+    info = commands.add_parser("info", help="what an image says about itself")
+    info.add_argument("images", nargs="+", type=Path, metavar="IMAGE")
+    info.set_defaults(run=command_info)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

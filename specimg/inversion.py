@@ -1,0 +1,84 @@
+"""From a spectrogram image to audio: decode, undo the dB map, rebuild the phase."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import numpy as np
+
+from .image import MAX_PIXELS, ImageMeta, decode_image
+from .phase import DEFAULT_METHOD, reconstruct
+from .spectrum import unit_to_magnitude
+
+
+@dataclass(frozen=True)
+class Inversion:
+    """The audio made from one image.
+
+    Attributes
+    ----------
+    y : np.ndarray
+        float32 signal.
+    meta : ImageMeta
+        The image's parameters (read from it, or the fallback given).
+    loudness_known : bool
+        False when the image carried no peak level: ``y`` was then normalised to
+        ``normalise_dbfs``.
+    """
+
+    y: np.ndarray
+    meta: ImageMeta
+    loudness_known: bool
+
+
+def invert_image(
+    data: bytes,
+    path: str | os.PathLike = "<image>",
+    *,
+    method: str = DEFAULT_METHOD,
+    fallback: ImageMeta | None = None,
+    loudness_known: bool = True,
+    normalise_dbfs: float = -1.0,
+    floor_silence: bool = False,
+    max_pixels: int = MAX_PIXELS,
+    true_phase: np.ndarray | None = None,
+    **phase_options,
+) -> Inversion:
+    """Turn one spectrogram image into audio.
+
+    Parameters
+    ----------
+    data : bytes
+        The image file.
+    path : str or path-like
+        Named in error messages.
+    method : str
+        Phase reconstruction method (:data:`specimg.phase.METHODS`).
+    fallback : ImageMeta, optional
+        Parameters for an image without specimg metadata.
+    loudness_known : bool
+        Whether ``fallback.peak_db`` is the true peak level. Images with specimg metadata always
+        know theirs. If not, the output is scaled to a peak of ``normalise_dbfs``.
+    normalise_dbfs : float
+        Sample peak (dB re full scale) of output whose loudness is unknown.
+    floor_silence : bool
+        Decode pixels at the dB floor as silence.
+    max_pixels : int
+        Decompression-bomb limit (see :func:`specimg.image.decode_image`).
+    true_phase : np.ndarray, optional
+        For the ``oracle`` method.
+    **phase_options
+        ``n_iter``, ``momentum``, ``beta``, ``gamma``, ``pghi_tol_db``, ``random_state``,
+        ``workers``: see :func:`specimg.phase.reconstruct`.
+    """
+    levels, meta = decode_image(data, path, fallback, max_pixels)
+    loudness_known = loudness_known or meta is not fallback
+    S = unit_to_magnitude(levels, meta.peak_db, meta.top_db, floor_silence)
+    y = reconstruct(S, meta.stft_config, method, length=meta.length, true_phase=true_phase,
+                    **phase_options)
+    if not loudness_known:
+        peak = float(np.max(np.abs(y), initial=0.0))
+        if peak > 0:
+            y = (y * (10 ** (normalise_dbfs / 20) / peak)).astype(np.float32)
+    return Inversion(y, meta, loudness_known)

@@ -1,0 +1,114 @@
+"""The `specimg` command on our own images, foreign pictures and bad files."""
+
+from __future__ import annotations
+
+import io
+import struct
+import zlib
+
+import numpy as np
+import pytest
+import soundfile as sf
+from PIL import Image
+
+from specimg.cli import main
+from specimg.image import ImageMeta, encode_levels, render_specshow
+from specimg.metrics import spectral_convergence_db
+from specimg.spectrum import magnitude_to_unit, peak_db, stft
+
+
+@pytest.fixture
+def images(tmp_path, harmonic_signal, small_config):
+    """A png16 and a specshow image with metadata, and a specshow picture without."""
+    S = np.abs(stft(harmonic_signal, small_config))
+    peak = peak_db(S)
+    levels = magnitude_to_unit(S, peak, 80.0)
+    meta = ImageMeta(**small_config.as_dict(), n_frames=S.shape[1], length=len(harmonic_signal),
+                     peak_db=peak, top_db=80.0, encoding="png16")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "own.png").write_bytes(encode_levels(levels, meta))
+    shown = ImageMeta(**{**meta.__dict__, "encoding": "specshow"})
+    picture = render_specshow(peak - 80 + 80 * levels, shown, (4, 4), 100, 95)
+    (folder / "shown.jpg").write_bytes(picture)
+    bare = io.BytesIO()
+    pixels = np.asarray(Image.open(io.BytesIO(picture)))
+    Image.fromarray(pixels).save(bare, format="JPEG", quality=95)  # pixels only, no metadata
+    (tmp_path / "foreign.jpg").write_bytes(bare.getvalue())
+    return {"dir": folder, "foreign": tmp_path / "foreign.jpg", "S": S, "config": small_config}
+
+
+def sc(path, images):
+    y, _ = sf.read(path, dtype="float32")
+    return spectral_convergence_db(images["S"], np.abs(stft(y, images["config"])))
+
+
+def test_invert_a_folder_of_our_images_with_no_flags(images, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["invert", str(images["dir"]), "-o", str(out), "-j", "2"]) == 0
+    assert "2 done, 0 skipped" in capsys.readouterr().out
+    assert sc(out / "own.wav", images) < -20
+    assert sc(out / "shown.wav", images) < -15
+    assert sf.info(out / "own.wav").samplerate == 8000
+
+    assert main(["invert", str(images["dir"]), "-o", str(out)]) == 0
+    assert "0 done, 2 skipped" in capsys.readouterr().out
+    assert main(["invert", str(images["dir"]), "-o", str(out), "--overwrite",
+                 "--format", "flac", "--method", "fgla", "--n-iter", "5"]) == 0
+    assert (out / "own.flac").exists() and "2 done" in capsys.readouterr().out
+
+
+def test_foreign_picture_needs_its_length_and_is_normalised(images, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["invert", str(images["foreign"]), "-o", str(out)]) == 1
+    assert "--duration" in capsys.readouterr().out
+    flags = ["--sr", "8000", "--n-fft", "256", "--hop-length", "64", "--duration", "2"]
+    assert main(["invert", str(images["foreign"]), "-o", str(out), *flags]) == 0
+    printed = capsys.readouterr().out
+    assert "normalised to a peak of -1 dBFS" in printed
+    y, _ = sf.read(out / "foreign.wav", dtype="float32")
+    assert np.max(np.abs(y)) == pytest.approx(10 ** (-1 / 20), abs=1e-3)
+    assert len(y) == 16000
+
+
+def huge_png() -> bytes:
+    """A valid 1 x 1 PNG whose header declares 100000 x 100000 pixels."""
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data)))
+    header = struct.pack(">IIBBBBB", 100_000, 100_000, 8, 0, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(b"\x00\x00")) + chunk(b"IEND", b""))
+
+
+def test_bad_files_get_one_line_each_and_a_failing_status(images, tmp_path, capsys):
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    own = (images["dir"] / "own.png").read_bytes()
+    (bad / "truncated.png").write_bytes(own[: len(own) // 2])
+    (bad / "page.png").write_text("<html>not an image</html>")
+    (bad / "bomb.png").write_bytes(huge_png())
+    tiny = io.BytesIO()
+    Image.new("L", (1, 1)).save(tiny, format="PNG")
+    (bad / "tiny.png").write_bytes(tiny.getvalue())
+    (bad / "good.png").write_bytes(own)
+    out = tmp_path / "out"
+    status = main(["invert", str(bad), str(tmp_path / "missing.png"), "-o", str(out)])
+    printed = capsys.readouterr().out
+    assert status == 1
+    failures = [line for line in printed.splitlines() if line.startswith("  failed: ")]
+    assert len(failures) == 5, printed
+    for name, reason in [("truncated.png", "not a readable image"),
+                         ("page.png", "not an image file"), ("bomb.png", "--max-pixels"),
+                         ("tiny.png", "no specimg metadata"), ("missing.png", "does not exist")]:
+        assert any(name in line and reason in line for line in failures), (name, printed)
+    assert (out / "good.wav").exists()
+    assert "Traceback" not in printed
+    assert sorted(p.name for p in out.iterdir()) == ["good.wav"]  # no partial files
+
+
+def test_info(images, capsys):
+    assert main(["info", str(images["dir"] / "own.png"), str(images["foreign"])]) == 0
+    printed = capsys.readouterr().out
+    assert "129 bins x 251 frames, 2.00 s at 8000 Hz" in printed
+    assert "no specimg metadata" in printed
