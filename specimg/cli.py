@@ -66,7 +66,9 @@ def fallback_meta(args: argparse.Namespace) -> ImageMeta | None:
     return ImageMeta(
         sr=args.sr, n_fft=args.n_fft, hop_length=args.hop_length, window="hann", center=True,
         n_frames=n_frames, length=length, peak_db=args.peak_db if args.peak_db is not None
-        else 0.0, top_db=args.top_db, encoding="foreign", cmap=args.cmap,
+        else 0.0, top_db=args.top_db, encoding="foreign", cmap=args.cmap, y_axis=args.y_axis,
+        n_mels=args.n_mels, fmin=args.fmin, fmax=args.fmax or 0.0, layout=args.layout,
+        low_row=args.low_row,
     )
 
 
@@ -93,10 +95,6 @@ def _describe(exc: Exception) -> str:
 
 
 def command_invert(args: argparse.Namespace) -> int:
-    if args.y_axis != "hz":
-        print(f"error: --y-axis {args.y_axis} pictures are not supported yet; only hz (linear)",
-              file=sys.stderr)
-        return 2
     missing = [path for path in args.inputs if not path.exists()]
     present = [path for path in args.inputs if path.exists()]
     jobs = find_jobs(present, args.output, "." + args.format)
@@ -194,7 +192,16 @@ def build_parser() -> argparse.ArgumentParser:
                          help="level of the brightest pixel, dB re amplitude 1.0 "
                          "(unknown: output normalised)")
     foreign.add_argument("--cmap", default="gray", help="matplotlib colormap of the picture")
-    foreign.add_argument("--y-axis", choices=("hz", "mel", "log"), default="hz")
+    foreign.add_argument("--y-axis", choices=("hz", "mel", "log"), default="hz",
+                         help="specshow's y_axis; mel pictures are dB of mel power")
+    foreign.add_argument("--n-mels", type=int, default=128)
+    foreign.add_argument("--fmin", type=float, default=0.0, help="lowest mel frequency (Hz)")
+    foreign.add_argument("--fmax", type=float, help="highest mel frequency (Hz; default sr/2)")
+    foreign.add_argument("--layout", choices=("specshow", "grid"), default="specshow",
+                         help="specshow: drawn by librosa.display.specshow; grid: one uniform "
+                         "row per band (audio-diffusion's images)")
+    foreign.add_argument("--low-row", choices=("bottom", "top"), default="bottom",
+                         help="where the lowest band is (audio-diffusion: top)")
     invert.set_defaults(run=command_invert)
 
     info = commands.add_parser("info", help="what an image says about itself")

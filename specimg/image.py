@@ -55,6 +55,16 @@ class ImageMeta:
         The encoding that made the image (``png16``, ``jpeg75``, ``specshow``...).
     cmap : str
         Colormap of the picture (``gray`` for our grey images).
+    y_axis : {"hz", "mel", "log"}
+        Frequency axis: linear STFT bins, mel bands (levels are dB of mel *power*, as
+        ``power_to_db(melspectrogram(...))``), or STFT bins on specshow's log axis.
+    n_mels, fmin, fmax
+        The mel bands (``fmax`` 0 means ``sr / 2``).
+    layout : {"grid", "specshow"}
+        ``grid``: rows are uniform cells (our PNG/JPEG, audio-diffusion's images, and specshow's
+        linear axis); ``specshow``: rows drawn by specshow on its ``y_axis`` scale.
+    low_row : {"bottom", "top"}
+        Where the lowest band is: at the bottom (specshow, ours) or in row 0 (audio-diffusion).
     """
 
     sr: int
@@ -68,6 +78,12 @@ class ImageMeta:
     top_db: float
     encoding: str = ""
     cmap: str = "gray"
+    y_axis: str = "hz"
+    n_mels: int = 128
+    fmin: float = 0.0
+    fmax: float = 0.0
+    layout: str = "grid"
+    low_row: str = "bottom"
 
     @property
     def stft_config(self) -> StftConfig:
@@ -76,6 +92,11 @@ class ImageMeta:
     @property
     def n_bins(self) -> int:
         return self.stft_config.n_bins
+
+    @property
+    def n_rows(self) -> int:
+        """Rows of the cell grid: mel bands or STFT bins."""
+        return self.n_mels if self.y_axis == "mel" else self.n_bins
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), sort_keys=True, separators=(",", ":"))
@@ -87,8 +108,11 @@ class ImageMeta:
             raw = json.loads(text)
             known = {field.name for field in fields(cls)}
             meta = cls(**{key: value for key, value in raw.items() if key in known})
-            valid = min(meta.n_fft, meta.hop_length, meta.n_frames, meta.sr) > 0
+            valid = min(meta.n_fft, meta.hop_length, meta.n_frames, meta.sr, meta.n_mels) > 0
             valid = valid and meta.top_db >= 0 and meta.length >= 0
+            valid = valid and meta.y_axis in ("hz", "mel", "log")
+            valid = valid and meta.layout in ("grid", "specshow")
+            valid = valid and meta.low_row in ("bottom", "top")
         except (ValueError, TypeError, AttributeError) as exc:
             raise InputError(path, f"has malformed specimg metadata ({exc})") from None
         if not valid:
@@ -186,6 +210,16 @@ def render_specshow(
     quality : int
         JPEG quality (matplotlib's own default is 75).
     """
+    figure = specshow_figure(db, meta, figsize, dpi, cmap=meta.cmap)
+    buffer = io.BytesIO()
+    figure.savefig(
+        buffer, format="jpeg", pil_kwargs={"quality": quality, "comment": _jpeg_comment(meta)}
+    )
+    return buffer.getvalue()
+
+
+def specshow_figure(data: np.ndarray, meta: ImageMeta, figsize, dpi, **kwargs):
+    """A frameless figure filled by ``librosa.display.specshow`` of ``data``, axis off."""
     import librosa.display
     from matplotlib.figure import Figure
 
@@ -193,14 +227,31 @@ def render_specshow(
     axes = figure.add_axes((0.0, 0.0, 1.0, 1.0))
     axes.set_axis_off()
     librosa.display.specshow(
-        db, sr=meta.sr, hop_length=meta.hop_length, n_fft=meta.n_fft,
-        x_axis="time", y_axis="hz", cmap=meta.cmap, ax=axes,
+        data, sr=meta.sr, hop_length=meta.hop_length, n_fft=meta.n_fft, fmin=meta.fmin,
+        fmax=meta.fmax or None, x_axis="time", y_axis=meta.y_axis, ax=axes, **kwargs,
     )
-    buffer = io.BytesIO()
-    figure.savefig(
-        buffer, format="jpeg", pil_kwargs={"quality": quality, "comment": _jpeg_comment(meta)}
-    )
-    return buffer.getvalue()
+    return figure
+
+
+def specshow_row_bands(meta: ImageMeta, height: int) -> np.ndarray:
+    """The band (row of the cell grid, 0 = lowest) that specshow draws in each pixel row.
+
+    Found by drawing it: a one-frame probe of ``height`` pixels whose bands have distinct
+    colours, so the geometry is matplotlib's own (non-uniform on mel and log axes).
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.colors import ListedColormap
+
+    n = meta.n_rows
+    codes = np.arange(n)
+    colours = np.stack([codes >> 16, (codes >> 8) & 255, codes & 255], axis=1) / 255.0
+    probe = np.repeat(codes[:, None], 2, axis=1).astype(float)
+    figure = specshow_figure(probe, meta, (4 / 100, height / 100), 100,
+                              cmap=ListedColormap(colours), vmin=-0.5, vmax=n - 0.5)
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    rgb = np.asarray(canvas.buffer_rgba())[:, 1, :3].astype(np.int64)
+    return (rgb[:, 0] << 16) | (rgb[:, 1] << 8) | rgb[:, 2]
 
 
 def _jpeg_comment(meta: ImageMeta) -> bytes:
@@ -237,19 +288,35 @@ def open_image(data: bytes, path: str | os.PathLike = "<image>") -> Image.Image:
         raise InputError(path, f"is not a readable image ({exc})") from None
 
 
-def cells_from_pixels(pixels: np.ndarray, n_bins: int, n_frames: int) -> np.ndarray:
-    """Map picture levels (row 0 at the top) to the STFT grid (row 0 = lowest bin).
+def cells_from_pixels(pixels: np.ndarray, meta: ImageMeta) -> np.ndarray:
+    """Map picture levels (row 0 at the top) to the cell grid (row 0 = lowest band).
 
-    Each cell is the area-weighted mean of the pixels it covers (Pillow BOX filter), so a
-    picture with one pixel per cell comes back unchanged.
+    Columns, and rows of a ``grid`` layout, are uniform: each cell is the area-weighted mean of
+    the pixels it covers (Pillow's BOX filter), so one pixel per cell comes back unchanged.
+    Rows of a ``specshow`` layout are averaged by the band specshow drew there
+    (:func:`specshow_row_bands`); a band thinner than a pixel is interpolated.
     """
-    if pixels.shape != (n_bins, n_frames):
-        pixels = np.asarray(
-            Image.fromarray(pixels.astype(np.float32)).resize(
-                (n_frames, n_bins), Image.Resampling.BOX
-            )
-        )
-    return np.ascontiguousarray(np.flipud(pixels), dtype=np.float32)
+    n_rows, n_frames = meta.n_rows, meta.n_frames
+    uniform_rows = meta.layout == "grid" or meta.y_axis == "hz"
+    target = (n_frames, n_rows if uniform_rows else pixels.shape[0])
+    if pixels.shape[::-1] != target:
+        pixels = np.asarray(Image.fromarray(pixels.astype(np.float32)).resize(
+            target, Image.Resampling.BOX))
+    if not uniform_rows:
+        bands = specshow_row_bands(meta, pixels.shape[0])
+        counts = np.bincount(bands, minlength=n_rows)[:n_rows]
+        sums = np.zeros((n_rows, n_frames))
+        np.add.at(sums, bands, pixels)
+        drawn = counts > 0
+        cells = np.empty((n_rows, n_frames), np.float32)
+        cells[drawn] = sums[drawn] / counts[drawn, None]
+        for frame in range(n_frames):
+            cells[~drawn, frame] = np.interp(np.flatnonzero(~drawn), np.flatnonzero(drawn),
+                                             cells[drawn, frame])
+        return cells
+    if meta.low_row == "bottom":
+        pixels = np.flipud(pixels)
+    return np.ascontiguousarray(pixels, dtype=np.float32)
 
 
 def decode_image(
@@ -278,7 +345,7 @@ def decode_image(
     Returns
     -------
     levels : np.ndarray
-        float32 levels in [0, 1], shape ``(n_bins, n_frames)``, row 0 the lowest bin.
+        float32 levels in [0, 1], shape ``(meta.n_rows, n_frames)``, row 0 the lowest band.
     meta : ImageMeta
         The image's parameters.
 
@@ -290,7 +357,7 @@ def decode_image(
     image = open_image(data, path)
     meta = read_meta(image, path) or meta
     if image.format == "JPEG" and meta is not None:
-        image.draft("L" if meta.cmap in GREY_COLORMAPS else "RGB", (meta.n_frames, meta.n_bins))
+        image.draft("L" if meta.cmap in GREY_COLORMAPS else "RGB", (meta.n_frames, meta.n_rows))
     width, height = image.size
     if width * height > max_pixels:
         raise InputError(
@@ -312,4 +379,4 @@ def decode_image(
     if min(image.size) < 1:
         raise InputError(path, f"is empty ({image.size[0]} x {image.size[1]} pixels)")
     levels = image_to_unit(image, meta.cmap)
-    return cells_from_pixels(levels, meta.n_bins, meta.n_frames), meta
+    return cells_from_pixels(levels, meta), meta

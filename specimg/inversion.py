@@ -9,7 +9,7 @@ import numpy as np
 
 from .image import MAX_PIXELS, ImageMeta, decode_image
 from .phase import DEFAULT_METHOD, reconstruct
-from .spectrum import unit_to_magnitude
+from .spectrum import mel_power_to_magnitude, unit_to_magnitude
 
 
 @dataclass(frozen=True)
@@ -75,6 +75,8 @@ def invert_image(
     levels, meta = decode_image(data, path, fallback, max_pixels)
     loudness_known = loudness_known or meta is not fallback
     S = unit_to_magnitude(levels, meta.peak_db, meta.top_db, floor_silence)
+    if meta.y_axis == "mel":  # levels are dB of mel power: S above is its square root
+        S = mel_power_to_magnitude(S**2, meta.stft_config, meta.fmin, meta.fmax or None)
     y = reconstruct(S, meta.stft_config, method, length=meta.length, true_phase=true_phase,
                     **phase_options)
     if not loudness_known:

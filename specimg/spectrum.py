@@ -138,3 +138,32 @@ def unit_to_magnitude(
     if floor_silence:
         S[levels <= FLOOR_LEVEL] = 0.0
     return S
+
+
+def mel_power_to_magnitude(
+    P: np.ndarray, config: StftConfig, fmin: float = 0.0, fmax: float | None = None
+) -> np.ndarray:
+    """STFT magnitudes whose mel power spectrogram is closest to ``P``.
+
+    A non-negative least-squares fit (``librosa.feature.inverse.mel_to_stft``) of
+    ``|S|**2`` to the mel filter bank's output, for pictures of mel spectrograms.
+
+    Parameters
+    ----------
+    P : np.ndarray
+        Mel power spectrogram, ``(n_mels, n_frames)``, as ``librosa.feature.melspectrogram``
+        makes it (power 2, Slaney mel scale and norm).
+    config : StftConfig
+        The STFT under the mel bands.
+    fmin, fmax : float
+        Lowest and highest mel band edges (Hz); ``fmax`` None means ``sr / 2``.
+
+    Returns
+    -------
+    np.ndarray
+        float32 magnitudes, ``(n_bins, n_frames)``.
+    """
+    return librosa.feature.inverse.mel_to_stft(
+        np.asarray(P, np.float32), sr=config.sr, n_fft=config.n_fft, power=2.0, fmin=fmin,
+        fmax=fmax,
+    ).astype(np.float32)

@@ -112,3 +112,22 @@ def test_info(images, capsys):
     printed = capsys.readouterr().out
     assert "129 bins x 251 frames, 2.00 s at 8000 Hz" in printed
     assert "no specimg metadata" in printed
+
+
+def test_audio_diffusion_mel_picture_inverts_with_flags(harmonic_signal, small_config, tmp_path,
+                                                        capsys):
+    import librosa
+
+    M = librosa.feature.melspectrogram(y=harmonic_signal, sr=8000, n_fft=256, hop_length=64,
+                                       n_mels=64)
+    db = librosa.power_to_db(M, ref=np.max, top_db=80)
+    pixels = (((db + 80) * 255 / 80).clip(0, 255) + 0.5).astype(np.uint8)
+    Image.fromarray(pixels).save(tmp_path / "ad.png")
+    flags = ["--sr", "8000", "--n-fft", "256", "--hop-length", "64", "--frames",
+             str(db.shape[1]), "--y-axis", "mel", "--n-mels", "64", "--layout", "grid",
+             "--low-row", "top"]
+    assert main(["invert", str(tmp_path / "ad.png"), "-o", str(tmp_path / "out"), *flags]) == 0
+    z, _ = sf.read(tmp_path / "out" / "ad.wav", dtype="float32")
+    Mz = librosa.feature.melspectrogram(y=z, sr=8000, n_fft=256, hop_length=64, n_mels=64)
+    gain = np.sum(M * Mz) / np.sum(Mz * Mz)  # the picture has no loudness
+    assert spectral_convergence_db(M, gain * Mz) < -10
