@@ -176,8 +176,9 @@ def build_parser() -> argparse.ArgumentParser:
     invert.add_argument("--method", choices=METHODS[1:], default=DEFAULT_METHOD)
     invert.add_argument("--n-iter", type=int, default=100)
     invert.add_argument("--seed", type=int, default=0)
-    invert.add_argument("--floor-silence", action="store_true",
-                        help="decode pixels at the dB floor as silence")
+    invert.add_argument("--floor-silence", action=argparse.BooleanOptionalAction, default=True,
+                        help="decode pixels at the dB floor as silence (default; raises speech "
+                        "PESQ by about 1)")
     invert.add_argument("--max-pixels", type=int, default=MAX_PIXELS,
                         help="refuse images decoding to more pixels (decompression bombs)")
     foreign = invert.add_argument_group("images without specimg metadata")

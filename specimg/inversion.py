@@ -40,7 +40,7 @@ def invert_image(
     fallback: ImageMeta | None = None,
     loudness_known: bool = True,
     normalise_dbfs: float = -1.0,
-    floor_silence: bool = False,
+    floor_silence: bool = True,
     max_pixels: int = MAX_PIXELS,
     true_phase: np.ndarray | None = None,
     **phase_options,
@@ -63,7 +63,9 @@ def invert_image(
     normalise_dbfs : float
         Sample peak (dB re full scale) of output whose loudness is unknown.
     floor_silence : bool
-        Decode pixels at the dB floor as silence.
+        Decode pixels at the dB floor as silence rather than ``peak - top_db``: measured on the
+        speech clips, PESQ-WB +0.8 to +1.5, STOI and spectral convergence unchanged or better,
+        music unchanged (``benchmarks/floor_silence.py``).
     max_pixels : int
         Decompression-bomb limit (see :func:`specimg.image.decode_image`).
     true_phase : np.ndarray, optional

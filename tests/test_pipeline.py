@@ -24,7 +24,7 @@ TINY = {
                "specshow": {"figsize": [3, 3], "dpi": 100, "quality": 75, "cmap": "gray"}},
     "invert": {"methods": ["oracle", "fgla", "pghi_agla"], "n_iter": 8, "momentum": 0.99,
                "agla_beta": 1.1, "agla_gamma": 1.2, "pghi_tol_db": 70.0, "seed": 0,
-               "floor_silence": False},
+               "floor_silence": True},
     "evaluate": {"lsd_top_db": 80.0},
 }
 
