@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -17,12 +18,15 @@ from pathlib import Path
 from .audio import encode_audio
 from .errors import InputError
 from .fileio import write_atomic
+from .geometry import count_frames
 from .image import MAX_PIXELS, ImageMeta, open_image, read_meta
 from .inversion import invert_image
 from .phase import DEFAULT_METHOD, METHODS
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp")
 NORMALISED_PEAK_DBFS = -1.0
+LOUDNESS_UNKNOWN = "loudness unknown"
+FRAMES_COUNTED = "frames counted"
 
 
 @dataclass(frozen=True)
@@ -53,10 +57,14 @@ def find_jobs(inputs: Sequence[Path], out_dir: Path, suffix: str) -> list[Job]:
     return jobs
 
 
-def fallback_meta(args: argparse.Namespace) -> ImageMeta | None:
-    """Parameters for images without specimg metadata, from the flags (None if incomplete)."""
-    if args.frames is not None:
-        n_frames = args.frames
+def fallback_meta(args: argparse.Namespace, counted_frames: int | None = None) -> ImageMeta | None:
+    """Parameters for images without specimg metadata, from the flags (None if incomplete).
+
+    Without ``--frames`` or ``--duration``, ``counted_frames`` (counted from the picture) gives
+    the length: ``(frames - 1) * hop``, within one hop of the original.
+    """
+    if args.frames is not None or counted_frames is not None:
+        n_frames = args.frames if args.frames is not None else counted_frames
         length = (n_frames - 1) * args.hop_length
     elif args.duration is not None:
         length = round(args.duration * args.sr)
@@ -72,18 +80,26 @@ def fallback_meta(args: argparse.Namespace) -> ImageMeta | None:
     )
 
 
-def invert_one(job: Job, args: argparse.Namespace, workers: int) -> str:
-    """Invert one image to its output file; returns a note for the summary ('' if none)."""
+def invert_one(job: Job, args: argparse.Namespace, workers: int) -> list[str]:
+    """Invert one image to its output file; returns notes for the summary."""
     data = job.image.read_bytes()
+    fallback, notes = fallback_meta(args), []
+    if fallback is None and read_meta(open_image(data, job.image), job.image) is None:
+        counted = count_frames(data, job.image, args.max_pixels)
+        if counted is None:
+            raise InputError(job.image, "has no specimg metadata and its frames cannot be "
+                             "counted from its pixels (under 2 px per frame, or no edges); "
+                             "give --duration or --frames")
+        fallback, notes = fallback_meta(args, counted), [FRAMES_COUNTED]
     result = invert_image(
-        data, job.image, method=args.method, fallback=fallback_meta(args),
+        data, job.image, method=args.method, fallback=fallback,
         loudness_known=args.peak_db is not None, normalise_dbfs=NORMALISED_PEAK_DBFS,
         floor_silence=args.floor_silence, max_pixels=args.max_pixels, n_iter=args.n_iter,
         random_state=args.seed, workers=workers,
     )
     audio_format = "FLAC" if job.output.suffix == ".flac" else "WAV"
     write_atomic(job.output, encode_audio(result.y, result.meta.sr, audio_format))
-    return "" if result.loudness_known else "loudness unknown"
+    return notes if result.loudness_known else [*notes, LOUDNESS_UNKNOWN]
 
 
 def _describe(exc: Exception) -> str:
@@ -100,7 +116,7 @@ def command_invert(args: argparse.Namespace) -> int:
     jobs = find_jobs(present, args.output, "." + args.format)
     todo = [job for job in jobs if args.overwrite or not job.output.exists()]
     failed = [(path, "does not exist") for path in missing]
-    done = unknown_loudness = 0
+    done, notes = 0, Counter()
     from tqdm import tqdm
 
     jobs_at_once = max(1, min(args.jobs, len(todo)))
@@ -111,24 +127,27 @@ def command_invert(args: argparse.Namespace) -> int:
         futures = {pool.submit(_attempt, job, args, fft_workers): job for job in todo}
         for future in as_completed(futures):
             progress.update()
-            ok, note = future.result()
+            ok, outcome = future.result()
             if not ok:
-                failed.append((futures[future].image, note))
+                failed.append((futures[future].image, outcome))
                 continue
             done += 1
-            unknown_loudness += note == "loudness unknown"
+            notes.update(outcome)
 
     print(f"specimg invert: {done} done, {len(jobs) - len(todo)} skipped (output exists; "
           f"--overwrite redoes them), {len(failed)} failed")
-    if unknown_loudness:
-        print(f"  {unknown_loudness} image(s) carry no loudness: their audio is normalised to a "
-              f"peak of {NORMALISED_PEAK_DBFS:g} dBFS (give --peak-db for the true level)")
+    if notes[FRAMES_COUNTED]:
+        print(f"  {notes[FRAMES_COUNTED]} image(s) without metadata: their STFT frames were "
+              "counted from the picture's cell edges (--duration or --frames to set them)")
+    if notes[LOUDNESS_UNKNOWN]:
+        print(f"  {notes[LOUDNESS_UNKNOWN]} image(s) carry no loudness: their audio is normalised "
+              f"to a peak of {NORMALISED_PEAK_DBFS:g} dBFS (give --peak-db for the true level)")
     for image, reason in sorted(failed, key=lambda item: str(item[0])):
         print(f"  failed: {image}: {reason}")
     return 1 if failed else 0
 
 
-def _attempt(job: Job, args: argparse.Namespace, workers: int) -> tuple[bool, str]:
+def _attempt(job: Job, args: argparse.Namespace, workers: int) -> tuple[bool, list[str] | str]:
     try:
         return True, invert_one(job, args, workers)
     except Exception as exc:  # one bad image must not stop the others

@@ -288,6 +288,17 @@ def open_image(data: bytes, path: str | os.PathLike = "<image>") -> Image.Image:
         raise InputError(path, f"is not a readable image ({exc})") from None
 
 
+def check_pixels(size: tuple[int, int], max_pixels: int, path: str | os.PathLike) -> None:
+    """:class:`InputError` if ``width x height`` exceeds ``max_pixels``."""
+    width, height = size
+    if width * height > max_pixels:
+        raise InputError(
+            path, f"would decode to {width} x {height} = {width * height / 1e6:.0f} Mpixel, over "
+            f"the limit of {max_pixels / 1e6:.0f} Mpixel that guards against decompression "
+            "bombs; if you trust the file, raise the limit (specimg invert --max-pixels)"
+        )
+
+
 def cells_from_pixels(pixels: np.ndarray, meta: ImageMeta) -> np.ndarray:
     """Map picture levels (row 0 at the top) to the cell grid (row 0 = lowest band).
 
@@ -358,13 +369,7 @@ def decode_image(
     meta = read_meta(image, path) or meta
     if image.format == "JPEG" and meta is not None:
         image.draft("L" if meta.cmap in GREY_COLORMAPS else "RGB", (meta.n_frames, meta.n_rows))
-    width, height = image.size
-    if width * height > max_pixels:
-        raise InputError(
-            path, f"would decode to {width} x {height} = {width * height / 1e6:.0f} Mpixel, over "
-            f"the limit of {max_pixels / 1e6:.0f} Mpixel that guards against decompression "
-            "bombs; if you trust the file, raise the limit (specimg invert --max-pixels)"
-        )
+    check_pixels(image.size, max_pixels, path)
     if meta is None:
         raise InputError(
             path, "has no specimg metadata, so its STFT parameters must be given (specimg "

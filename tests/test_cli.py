@@ -131,3 +131,19 @@ def test_audio_diffusion_mel_picture_inverts_with_flags(harmonic_signal, small_c
     Mz = librosa.feature.melspectrogram(y=z, sr=8000, n_fft=256, hop_length=64, n_mels=64)
     gain = np.sum(M * Mz) / np.sum(Mz * Mz)  # the picture has no loudness
     assert spectral_convergence_db(M, gain * Mz) < -10
+
+
+def test_foreign_specshow_picture_without_duration_has_its_frames_counted(
+        images, harmonic_signal, tmp_path, capsys):
+    S = images["S"]
+    meta = ImageMeta(**images["config"].as_dict(), n_frames=S.shape[1],
+                     length=len(harmonic_signal), peak_db=peak_db(S), top_db=80.0)
+    db = meta.peak_db - 80 + 80 * magnitude_to_unit(S, meta.peak_db, 80.0)
+    picture = render_specshow(db, meta, (10.04, 4), 100, 95)  # 4 px per frame
+    pixels = np.asarray(Image.open(io.BytesIO(picture)))
+    Image.fromarray(pixels).save(tmp_path / "wide.jpg", quality=95)
+    flags = ["--sr", "8000", "--n-fft", "256", "--hop-length", "64"]
+    assert main(["invert", str(tmp_path / "wide.jpg"), "-o", str(tmp_path / "out"), *flags]) == 0
+    assert "frames were counted" in capsys.readouterr().out
+    y, _ = sf.read(tmp_path / "out" / "wide.wav", dtype="float32")
+    assert len(y) == (S.shape[1] - 1) * 64
