@@ -43,8 +43,8 @@ def load(data: Path, encoding: str, limit: int | None) -> list[dict]:
     clips = []
     for path in images:
         levels, meta = decode_image(path.read_bytes(), path)
-        clips.append({
-            "S": unit_to_magnitude(levels, meta.peak_db, meta.top_db),
+        clips.append({  # decoded as the pipeline and `specimg invert` decode: floor = silence
+            "S": unit_to_magnitude(levels, meta.peak_db, meta.top_db, floor_silence=True),
             "S_original": np.load(data / "spec" / f"{path.stem}.mag.npy"),
             "meta": meta,
         })
