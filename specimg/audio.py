@@ -90,10 +90,11 @@ def clip_offsets(
     if n_samples < clip_length:
         return [] if tail == "drop" else [0]
     offsets = list(range(0, n_samples - clip_length + 1, step))
-    next_offset = offsets[-1] + step
-    if tail == "pad" and next_offset < n_samples:
-        offsets.append(next_offset)
-    elif tail == "last_window" and offsets[-1] + clip_length < n_samples:
+    if offsets[-1] + clip_length >= n_samples:  # the last full clip reaches the end
+        return offsets
+    if tail == "pad" and offsets[-1] + step < n_samples:
+        offsets.append(offsets[-1] + step)
+    elif tail == "last_window":
         offsets.append(n_samples - clip_length)
     return offsets
 

@@ -12,6 +12,7 @@ import sys
 from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from .geometry import count_frames
 from .image import MAX_PIXELS, ImageMeta, open_image, read_meta
 from .inversion import invert_image
 from .phase import DEFAULT_METHOD, METHODS
+from .spectrum import StftConfig
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp")
 NORMALISED_PEAK_DBFS = -1.0
@@ -35,26 +37,40 @@ class Job:
     output: Path
 
 
-def find_jobs(inputs: Sequence[Path], out_dir: Path, suffix: str) -> list[Job]:
+def find_jobs(inputs: Sequence[Path], out_dir: Path, suffix: str) -> tuple[list[Job], list]:
     """One job per image: files as given, folders searched recursively for image files.
 
-    Outputs mirror each folder's layout under ``out_dir``; a name shared by two images of one
-    folder (``a.png``, ``a.jpg``) keeps the image suffix (``a.png.wav``).
+    Outputs mirror each folder's layout under ``out_dir``. A name that two images would share
+    (``a.png``, ``a.jpg``) keeps the image suffix (``a.png.wav``); an image whose output would
+    still collide with another's is not run.
+
+    Returns
+    -------
+    jobs : list of Job
+    clashes : list of (Path, str)
+        Images left out, with the reason.
     """
-    jobs = []
+    pairs = []
     for given in inputs:
         if given.is_dir():
             images = sorted(p for p in given.rglob("*")
                             if p.suffix.lower() in IMAGE_SUFFIXES and not p.name.startswith("."))
-            pairs = [(p, p.relative_to(given)) for p in images]
+            pairs += [(p, p.relative_to(given)) for p in images]
         else:
-            pairs = [(given, Path(given.name))]
-        stems = [relative.with_suffix("") for _, relative in pairs]
-        for image, relative in pairs:
-            shared = stems.count(relative.with_suffix("")) > 1
-            name = relative.name + suffix if shared else relative.with_suffix(suffix).name
-            jobs.append(Job(image, out_dir / relative.parent / name))
-    return jobs
+            pairs.append((given, Path(given.name)))
+    stems = Counter(relative.with_suffix("") for _, relative in pairs)
+    jobs, clashes, taken = [], [], {}
+    for image, relative in pairs:
+        shared = stems[relative.with_suffix("")] > 1
+        name = relative.name + suffix if shared else relative.with_suffix(suffix).name
+        output = out_dir / relative.parent / name
+        if output in taken:
+            clashes.append((image, f"its output {output} would overwrite that of {taken[output]}; "
+                                   "invert them into separate folders"))
+            continue
+        taken[output] = image
+        jobs.append(Job(image, output))
+    return jobs, clashes
 
 
 def fallback_meta(args: argparse.Namespace, counted_frames: int | None = None) -> ImageMeta | None:
@@ -68,7 +84,7 @@ def fallback_meta(args: argparse.Namespace, counted_frames: int | None = None) -
         length = (n_frames - 1) * args.hop_length
     elif args.duration is not None:
         length = round(args.duration * args.sr)
-        n_frames = 1 + length // args.hop_length
+        n_frames = StftConfig(args.sr, args.n_fft, args.hop_length).n_frames(length)
     else:
         return None
     return ImageMeta(
@@ -113,9 +129,9 @@ def _describe(exc: Exception) -> str:
 def command_invert(args: argparse.Namespace) -> int:
     missing = [path for path in args.inputs if not path.exists()]
     present = [path for path in args.inputs if path.exists()]
-    jobs = find_jobs(present, args.output, "." + args.format)
+    jobs, clashes = find_jobs(present, args.output, "." + args.format)
     todo = [job for job in jobs if args.overwrite or not job.output.exists()]
-    failed = [(path, "does not exist") for path in missing]
+    failed = [(path, "does not exist") for path in missing] + clashes
     done, notes = 0, Counter()
     from tqdm import tqdm
 
@@ -127,7 +143,10 @@ def command_invert(args: argparse.Namespace) -> int:
         futures = {pool.submit(_attempt, job, args, fft_workers): job for job in todo}
         for future in as_completed(futures):
             progress.update()
-            ok, outcome = future.result()
+            try:
+                ok, outcome = future.result()
+            except BrokenProcessPool:
+                ok, outcome = False, "its worker process died (out of memory? try fewer -j)"
             if not ok:
                 failed.append((futures[future].image, outcome))
                 continue
@@ -170,7 +189,8 @@ def command_info(args: argparse.Namespace) -> int:
                   "(or --frames), --top-db, --peak-db, --cmap")
             continue
         seconds = meta.length / meta.sr
-        print(f"  {meta.n_bins} bins x {meta.n_frames} frames, {seconds:.2f} s at {meta.sr} Hz; "
+        rows = f"{meta.n_mels} mel bands" if meta.y_axis == "mel" else f"{meta.n_rows} bins"
+        print(f"  {rows} x {meta.n_frames} frames, {seconds:.2f} s at {meta.sr} Hz; "
               f"n_fft {meta.n_fft}, hop {meta.hop_length}, {meta.window}, "
               f"{'centred' if meta.center else 'not centred'}")
         print(f"  levels span {meta.peak_db - meta.top_db:.1f} .. {meta.peak_db:.1f} dB "

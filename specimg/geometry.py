@@ -87,8 +87,8 @@ def count_frames(data: bytes, path: str | os.PathLike, max_pixels: int) -> int |
     width, height = image.size
     scales = (1, 2, 4, 8) if image.format == "JPEG" else (1,)
     scale = next((s for s in scales if (width / s) * (height / s) <= max_pixels), scales[-1])
-    if scale > 1:
-        image.draft("L", (-(-width // scale), -(-height // scale)))
+    if scale > 1:  # Pillow's draft takes the largest scale that keeps at least this size
+        image.draft("L", (width // scale, height // scale))
     check_pixels(image.size, max_pixels, path)
     try:
         pixels = np.asarray(image.convert("L"))

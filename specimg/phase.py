@@ -82,45 +82,28 @@ class Stft:
         self.norm = np.where(usable, 1.0 / np.where(usable, wss, 1.0), 0.0).astype(np.float32)
         self.buffer = np.zeros(buffer_length, np.float32)
 
-    def frames(self, signal_buffer: np.ndarray) -> np.ndarray:
-        """Windowed frames of a signal buffer (signal at ``offset``), ``(n_frames, n_fft)``."""
-        view = np.lib.stride_tricks.as_strided(
-            signal_buffer, (self.n_frames, self.config.n_fft),
-            (self.config.hop_length * signal_buffer.itemsize, signal_buffer.itemsize),
-            writeable=False,
-        )
-        return view * self.window
-
-    def forward(self, signal_buffer: np.ndarray) -> np.ndarray:
-        """Coefficients of a signal buffer, ``(n_frames, n_bins)`` complex64."""
-        return scipy.fft.rfft(self.frames(signal_buffer), axis=1, workers=self.workers)
-
-    def inverse(self, coefficients: np.ndarray) -> np.ndarray:
-        """Least-squares signal buffer of coefficients (zero outside the signal)."""
+    def _overlap_added(self, coefficients: np.ndarray) -> np.ndarray:
+        """Inverse FFT of each frame, windowed and overlap-added into ``buffer``; the frames."""
         frames = scipy.fft.irfft(coefficients, n=self.config.n_fft, axis=1, workers=self.workers)
         self.buffer[:] = 0.0
         _overlap_add(frames, self.window, self.config.hop_length, self.buffer)
+        return frames
+
+    def inverse(self, coefficients: np.ndarray) -> np.ndarray:
+        """Least-squares signal buffer of coefficients (zero outside the signal)."""
+        self._overlap_added(coefficients)
         return self.buffer * self.norm
 
     def project(self, coefficients: np.ndarray) -> np.ndarray:
-        """``forward(inverse(coefficients))``, the projection onto consistent spectrograms,
-        with normalisation and framing fused into one pass."""
-        config = self.config
-        frames = scipy.fft.irfft(coefficients, n=config.n_fft, axis=1, workers=self.workers)
-        self.buffer[:] = 0.0
-        _overlap_add(frames, self.window, config.hop_length, self.buffer)
-        _normalised_frames(self.buffer, self.norm, self.window, config.hop_length, frames)
+        """The STFT of :meth:`inverse`'s signal: the projection onto consistent spectrograms,
+        with normalisation and framing fused into one pass over the frames."""
+        frames = self._overlap_added(coefficients)
+        _normalised_frames(self.buffer, self.norm, self.window, self.config.hop_length, frames)
         return scipy.fft.rfft(frames, axis=1, workers=self.workers)
 
     def signal(self, signal_buffer: np.ndarray) -> np.ndarray:
         """The signal part of a buffer, ``length`` samples."""
         return signal_buffer[self.offset : self.offset + self.length].copy()
-
-    def analyse(self, y: np.ndarray) -> np.ndarray:
-        """Coefficients of a signal of ``length`` samples."""
-        buffer = np.zeros_like(self.buffer)
-        buffer[self.offset : self.offset + self.length] = y
-        return self.forward(buffer)
 
 
 @numba.njit(cache=True, nogil=True)
@@ -269,6 +252,13 @@ def griffin_lim(
     return transform.signal(transform.inverse(coefficients))
 
 
+def _derivative(values: np.ndarray, axis: int) -> np.ndarray:
+    """Centred differences along an axis (one-sided at its ends; zero if it has one element)."""
+    if values.shape[axis] < 2:
+        return np.zeros_like(values)
+    return np.gradient(values, axis=axis)
+
+
 def pghi(S: np.ndarray, config: StftConfig, tol_db: float = 70.0,
          random_state: int = 0) -> np.ndarray:
     """Phase-gradient heap integration (Průša, Balazs, Søndergaard 2017), librosa's convention.
@@ -300,8 +290,8 @@ def pghi(S: np.ndarray, config: StftConfig, tol_db: float = 70.0,
     gamma = HANN_GAMMA * n_fft**2
     log_s = np.log(np.maximum(np.asarray(S, np.float64), 1e-30))
     bins = np.arange(S.shape[0])[:, None]
-    time_step = (hop * n_fft / gamma) * np.gradient(log_s, axis=0) + 2 * np.pi * hop * bins / n_fft
-    freq_step = -(gamma / (hop * n_fft)) * np.gradient(log_s, axis=1)
+    time_step = (hop * n_fft / gamma) * _derivative(log_s, 0) + 2 * np.pi * hop * bins / n_fft
+    freq_step = -(gamma / (hop * n_fft)) * _derivative(log_s, 1)
     phase = random_phase(S.shape, random_state)
     span = tol_db * np.log(10) / 20
     relative = (log_s - log_s.max() + span) / span

@@ -36,6 +36,10 @@ def test_clip_offsets_tail_policies(n, tail, expected):
 def test_clip_offsets_overlapping_step():
     assert clip_offsets(25, 10, 5, "last_window") == [0, 5, 10, 15]
     assert clip_offsets(27, 10, 5, "last_window") == [0, 5, 10, 15, 17]
+    assert clip_offsets(20, 10, 5, "pad") == [0, 5, 10]  # the clip at 10 already ends at 20
+    assert clip_offsets(22, 10, 5, "pad") == [0, 5, 10, 15]
+    assert clip_offsets(25, 10, 20, "pad") == [0, 20]
+    assert clip_offsets(15, 10, 20, "pad") == [0]  # a next clip would start past the end
 
 
 def test_clip_offsets_never_negative_and_always_inside():

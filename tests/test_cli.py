@@ -107,6 +107,18 @@ def test_bad_files_get_one_line_each_and_a_failing_status(images, tmp_path, caps
     assert sorted(p.name for p in out.iterdir()) == ["good.wav"]  # no partial files
 
 
+def test_outputs_that_would_collide_are_not_overwritten(images, tmp_path, capsys):
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "own.png").write_bytes((images["dir"] / "own.png").read_bytes())
+    out = tmp_path / "out"
+    status = main(["invert", str(images["dir"] / "own.png"), str(other / "own.png"),
+                   str(images["dir"] / "shown.jpg"), "-o", str(out)])
+    printed = capsys.readouterr().out
+    assert status == 1 and "2 done" in printed and "would overwrite" in printed
+    assert sorted(p.name for p in out.iterdir()) == ["own.png.wav", "shown.wav"]
+
+
 def test_info(images, capsys):
     assert main(["info", str(images["dir"] / "own.png"), str(images["foreign"])]) == 0
     printed = capsys.readouterr().out

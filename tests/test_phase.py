@@ -19,13 +19,24 @@ def S(harmonic_signal, small_config):
 @pytest.mark.parametrize("center", [True, False])
 def test_stft_pair_matches_librosa(harmonic_signal, center):
     config = StftConfig(sr=8000, n_fft=256, hop_length=64, center=center)
-    transform = Stft(config, len(harmonic_signal), workers=1)
-    D = transform.analyse(harmonic_signal)
-    np.testing.assert_allclose(D.T, stft(harmonic_signal, config), atol=2e-5)
-    back = transform.signal(transform.inverse(np.ascontiguousarray(D)))
-    expected = librosa.istft(D.T, hop_length=64, n_fft=256, center=center,
-                             length=len(harmonic_signal))
+    length = len(harmonic_signal)
+    D = stft(harmonic_signal, config)
+    transform = Stft(config, length, workers=1)
+    coefficients = np.ascontiguousarray(D.T)
+    back = transform.signal(transform.inverse(coefficients))
+    expected = librosa.istft(D, hop_length=64, n_fft=256, center=center, length=length)
     np.testing.assert_allclose(back, expected, atol=1e-5)
+    scrambled = np.ascontiguousarray((np.abs(D) * np.exp(1j * random_phase(D.shape, 0))).T)
+    projected = transform.project(scrambled.astype(np.complex64))
+    expected = stft(librosa.istft(scrambled.T, hop_length=64, n_fft=256, center=center,
+                                  length=length), config)
+    np.testing.assert_allclose(projected.T, expected, atol=1e-4)
+
+
+def test_pghi_start_on_a_single_frame(small_config):
+    S = np.abs(np.random.default_rng(0).standard_normal((small_config.n_bins, 1)))
+    y = reconstruct(S, small_config, "pghi_agla", length=50, n_iter=3)
+    assert y.shape == (50,) and np.all(np.isfinite(y))
 
 
 def test_fgla_equals_librosa_from_the_same_start(harmonic_signal, small_config, S):
