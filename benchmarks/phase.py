@@ -28,10 +28,10 @@ import librosa
 import numpy as np
 import scipy.fft
 
-from specimg.image import decode_image
+from specimg.inversion import image_to_magnitude
 from specimg.metrics import spectral_convergence_db
-from specimg.phase import DEFAULT_METHOD, Stft, griffin_lim, pghi, reconstruct
-from specimg.spectrum import stft, unit_to_magnitude
+from specimg.phase import DEFAULT_METHOD, Stft, griffin_lim, reconstruct
+from specimg.spectrum import stft
 
 ALL_CORES = os.cpu_count() or 1
 
@@ -42,9 +42,9 @@ def load(data: Path, encoding: str, limit: int | None) -> list[dict]:
         sys.exit(f"error: no images in {data / 'images' / encoding}: run `make repro` first")
     clips = []
     for path in images:
-        levels, meta = decode_image(path.read_bytes(), path)
-        clips.append({  # decoded as the pipeline and `specimg invert` decode: floor = silence
-            "S": unit_to_magnitude(levels, meta.peak_db, meta.top_db, floor_silence=True),
+        S, meta = image_to_magnitude(path.read_bytes(), path)  # as the pipeline decodes it
+        clips.append({
+            "S": S,
             "S_original": np.load(data / "spec" / f"{path.stem}.mag.npy"),
             "meta": meta,
         })
@@ -109,14 +109,10 @@ def convergence(clips: list[dict], methods: list[str], n_iter: int) -> dict:
         for clip in clips:
             meta, S = clip["meta"], clip["S"]
             trace: list[float] = []
-            start = pghi(S, meta.stft_config) if method.startswith("pghi_") else None
-            parameters = {"gla": {"alpha": 0.0}, "fgla": {},
-                          "agla": {"beta": 1.1, "gamma": 1.2}}[method.removeprefix("pghi_")]
-            y = griffin_lim(
-                S, meta.stft_config, length=meta.length, n_iter=n_iter, init_phase=start,
+            y = reconstruct(
+                S, meta.stft_config, method, length=meta.length, n_iter=n_iter,
                 callback=lambda _i, rebuilt, S=S, trace=trace: trace.append(
                     spectral_convergence_db(S, np.abs(rebuilt.T))),
-                **parameters,
             )
             traces.append(trace)
             finals.append(spectral_convergence_db(clip["S_original"],

@@ -104,7 +104,7 @@ def invert_one(job: Job, args: argparse.Namespace, workers: int) -> list[str]:
         counted = count_frames(data, job.image, args.max_pixels)
         if counted is None:
             raise InputError(job.image, "has no specimg metadata and its frames cannot be "
-                             "counted from its pixels (under 2 px per frame, or no edges); "
+                             "counted from its pixels (under 3 px per frame, or no edges); "
                              "give --duration or --frames")
         fallback, notes = fallback_meta(args, counted), [FRAMES_COUNTED]
     result = invert_image(

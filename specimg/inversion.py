@@ -32,6 +32,26 @@ class Inversion:
     loudness_known: bool
 
 
+def image_to_magnitude(
+    data: bytes,
+    path: str | os.PathLike = "<image>",
+    *,
+    fallback: ImageMeta | None = None,
+    floor_silence: bool = True,
+    max_pixels: int = MAX_PIXELS,
+) -> tuple[np.ndarray, ImageMeta]:
+    """Decode a spectrogram image to STFT magnitudes: decode, undo the dB map, undo mel.
+
+    Parameters are those of :func:`invert_image`. Returns the float32 magnitudes
+    ``(n_bins, n_frames)`` (amplitude, full scale 1.0) and the image's parameters.
+    """
+    levels, meta = decode_image(data, path, fallback, max_pixels)
+    S = unit_to_magnitude(levels, meta.peak_db, meta.top_db, floor_silence)
+    if meta.y_axis == "mel":  # levels are dB of mel power: S above is its square root
+        S = mel_power_to_magnitude(S**2, meta.stft_config, meta.fmin, meta.fmax or None)
+    return S, meta
+
+
 def invert_image(
     data: bytes,
     path: str | os.PathLike = "<image>",
@@ -74,11 +94,9 @@ def invert_image(
         ``n_iter``, ``momentum``, ``beta``, ``gamma``, ``pghi_tol_db``, ``random_state``,
         ``workers``: see :func:`specimg.phase.reconstruct`.
     """
-    levels, meta = decode_image(data, path, fallback, max_pixels)
+    S, meta = image_to_magnitude(data, path, fallback=fallback, floor_silence=floor_silence,
+                                 max_pixels=max_pixels)
     loudness_known = loudness_known or meta is not fallback
-    S = unit_to_magnitude(levels, meta.peak_db, meta.top_db, floor_silence)
-    if meta.y_axis == "mel":  # levels are dB of mel power: S above is its square root
-        S = mel_power_to_magnitude(S**2, meta.stft_config, meta.fmin, meta.fmax or None)
     y = reconstruct(S, meta.stft_config, method, length=meta.length, true_phase=true_phase,
                     **phase_options)
     if not loudness_known:

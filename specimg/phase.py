@@ -370,6 +370,7 @@ def reconstruct(
     random_state: int = 0,
     true_phase: np.ndarray | None = None,
     workers: int = -1,
+    callback: Callable[[int, np.ndarray], None] | None = None,
 ) -> np.ndarray:
     """Turn a magnitude spectrogram into a signal by one of :data:`METHODS`.
 
@@ -397,6 +398,8 @@ def reconstruct(
         Phase (radians), shape of ``S``; required by ``oracle``.
     workers : int
         ``scipy.fft`` workers, -1 for all cores.
+    callback : callable, optional
+        Passed to :func:`griffin_lim` by the iterative methods (e.g. to record convergence).
 
     Returns
     -------
@@ -424,6 +427,7 @@ def reconstruct(
     }
     a, b, g = parameters[iterative]
     return griffin_lim(S, config, length=length, n_iter=n_iter, alpha=a, beta=b, gamma=g,
-                       init_phase=start, random_state=random_state, workers=workers)
+                       init_phase=start, random_state=random_state, workers=workers,
+                       callback=callback)
 
 
