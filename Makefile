@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # Stage commands call `python`: the venv's, even when it is not activated.
 RUN := PATH="$(CURDIR)/$(BIN):$$PATH"
 
-.PHONY: install repro test lint bench lock clean
+.PHONY: install browser repro test lint bench lock clean
 
 install: $(STAMP)
 
@@ -22,8 +22,21 @@ repro: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-test: lint
+test: lint browser
 	$(RUN) python -m pytest
+
+# Debian's Chromium and its driver, for the test that opens the report as a person would.
+# Installed when missing and run as root; otherwise that one test is skipped, saying why.
+browser:
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing chromium and chromium-driver (apt-get)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	      apt-get install -y -qq chromium chromium-driver >/dev/null \
+	      || echo "warning: could not install chromium; the report browser test will be skipped"; \
+	  else echo "note: chromium missing and not root; the report browser test will be skipped"; \
+	  fi; \
+	fi
 
 # Speed and quality of the phase methods against librosa (needs `make repro` first).
 bench: $(STAMP)

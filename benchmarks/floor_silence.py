@@ -13,21 +13,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import librosa
 import numpy as np
 import pandas as pd
-from pesq import pesq
-from pystoi import stoi
 
 from specimg.audio import read_audio
 from specimg.image import image_suffix
 from specimg.inversion import invert_image
-from specimg.metrics import spectral_convergence_db
+from specimg.metrics import pesq_wb, spectral_convergence_db, stoi
 from specimg.phase import DEFAULT_METHOD
 from specimg.spectrum import stft
 
 DATA = Path("data")
-RATE = 16000
 
 
 def main() -> None:
@@ -36,7 +32,6 @@ def main() -> None:
     rows = []
     for clip_id in speech:
         original, sr = read_audio(DATA / "clips" / f"{clip_id}.flac")
-        reference = librosa.resample(original, orig_sr=sr, target_sr=RATE)
         S = np.load(DATA / "spec" / f"{clip_id}.mag.npy")
         phase = np.load(DATA / "spec" / f"{clip_id}.phase.npy")
         for encoding in ("png16", "jpeg95", "jpeg75", "specshow"):
@@ -45,12 +40,11 @@ def main() -> None:
                 for floor_silence in (False, True):
                     result = invert_image(data, method=method, floor_silence=floor_silence,
                                           true_phase=phase)
-                    y = librosa.resample(result.y, orig_sr=sr, target_sr=RATE)
                     rows.append({
                         "clip": clip_id, "encoding": encoding, "method": method,
                         "floor_silence": floor_silence,
-                        "pesq_wb": pesq(RATE, reference, y, "wb"),
-                        "stoi": stoi(reference, y, RATE),
+                        "pesq_wb": pesq_wb(original, result.y, sr),
+                        "stoi": stoi(original, result.y, sr),
                         "sc_db": spectral_convergence_db(
                             S, np.abs(stft(result.y, result.meta.stft_config))),
                     })

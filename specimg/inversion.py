@@ -96,7 +96,27 @@ def invert_image(
     """
     S, meta = image_to_magnitude(data, path, fallback=fallback, floor_silence=floor_silence,
                                  max_pixels=max_pixels)
-    loudness_known = loudness_known or meta is not fallback
+    return magnitude_to_audio(S, meta, method=method,
+                              loudness_known=loudness_known or meta is not fallback,
+                              normalise_dbfs=normalise_dbfs, true_phase=true_phase,
+                              **phase_options)
+
+
+def magnitude_to_audio(
+    S: np.ndarray,
+    meta: ImageMeta,
+    *,
+    method: str = DEFAULT_METHOD,
+    loudness_known: bool = True,
+    normalise_dbfs: float = -1.0,
+    true_phase: np.ndarray | None = None,
+    **phase_options,
+) -> Inversion:
+    """The second half of :func:`invert_image`: decoded magnitudes to audio.
+
+    ``S`` and ``meta`` are what :func:`image_to_magnitude` returns; the other parameters are
+    those of :func:`invert_image` (``phase_options`` may include a ``callback``).
+    """
     y = reconstruct(S, meta.stft_config, method, length=meta.length, true_phase=true_phase,
                     **phase_options)
     if not loudness_known:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -37,6 +38,13 @@ def stft_config(params: dict) -> StftConfig:
 def read_manifest(clips_dir: Path) -> pd.DataFrame:
     """The clip manifest written by the segment stage."""
     return pd.read_csv(clips_dir / MANIFEST_NAME, dtype={"clip_id": str}, keep_default_na=False)
+
+
+def csv_text(frame: pd.DataFrame) -> str:
+    """A table as CSV with stable bytes: no index, LF line ends, 4 decimals."""
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False, lineterminator="\n", float_format="%.4f")
+    return buffer.getvalue()
 
 
 def run(main: Callable[[], None]) -> None:

@@ -1,77 +1,130 @@
-"""evaluate: reconstructions vs originals -> per-clip CSVs, results.csv and summary.json."""
+"""evaluate: reconstructions and decoded images vs the originals -> metrics and plot data.
+
+Writes, under the metrics folder: ``results.csv`` (every score, one row per clip x encoding x
+method), ``summary.json`` (means, for ``dvc metrics``), and the plots' sources
+``per_clip/<clip>.csv``, ``rate.csv`` (SC against bytes per second, per method) and
+``convergence.csv`` (SC against iteration per method, for ``evaluate.convergence_encoding``).
+"""
 
 from __future__ import annotations
 
 import argparse
-import io
 import json
+import math
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from specimg.audio import read_audio
+from specimg.errors import InputError
 from specimg.fileio import write_json, write_text
-from specimg.metrics import log_spectral_distance_db, snr_db, spectral_convergence_db
-from specimg.spectrum import stft
-from stages.common import load_params, read_manifest, run, stft_config
+from specimg.image import image_suffix
+from specimg.inversion import image_to_magnitude
+from specimg.metrics import (
+    log_spectral_distance_db,
+    reconstruction_scores,
+    spectral_convergence_db,
+)
+from stages.common import PARAMS_FILE, csv_text, load_params, read_manifest, run, stft_config
+from stages.invert import CONVERGENCE_NAME
 
-METRICS = ("sc_db", "snr_db", "lsd_db")
-
-
-def csv_text(frame: pd.DataFrame) -> str:
-    buffer = io.StringIO()
-    frame.to_csv(buffer, index=False, lineterminator="\n", float_format="%.4f")
-    return buffer.getvalue()
+IMAGE_METRICS = ("image_sc_db", "image_lsd_db")
+METHOD_METRICS = ("sc_db", "consistency_sc_db", "lsd_db", "snr_db", "loudness_error_db",
+                  "pesq_wb", "stoi")
 
 
 def summarise(results: pd.DataFrame, sizes: dict[str, dict]) -> dict:
-    """``{encoding: {method: {metric: mean over clips}, bytes_per_second: ...}}``."""
+    """``{encoding: {bytes_per_second, image_*, method: {metric: mean over clips}}}``.
+
+    ``loudness_error_db`` is the mean absolute error; PESQ and STOI are means over the speech
+    clips and absent without any.
+    """
     summary: dict = {}
-    for (encoding, method), group in results.groupby(["encoding", "method"], sort=True):
-        summary.setdefault(encoding, {})[method] = {
-            metric: round(float(group[metric].mean()), 3) for metric in METRICS
+    for encoding, by_encoding in results.groupby("encoding", sort=True):
+        first_method = by_encoding[by_encoding["method"] == by_encoding["method"].iloc[0]]
+        summary[encoding] = {
+            "bytes_per_second": sizes[encoding]["bytes_per_second"],
+            **{metric: _mean(first_method[metric]) for metric in IMAGE_METRICS},
         }
-    for encoding in summary:
-        summary[encoding]["bytes_per_second"] = sizes[encoding]["bytes_per_second"]
+        for method, group in by_encoding.groupby("method", sort=True):
+            scores = {metric: _mean(group[metric]) for metric in METHOD_METRICS}
+            scores["loudness_error_db"] = _mean(group["loudness_error_db"].abs())
+            summary[encoding][method] = {k: v for k, v in scores.items() if v is not None}
     return summary
+
+
+def _mean(values: pd.Series) -> float | None:
+    mean = float(values.mean())
+    return None if math.isnan(mean) else round(mean, 3)
+
+
+def score_clip(clip, args, config, params) -> list[dict]:
+    """Every score of one clip: its images of every encoding, their reconstructions."""
+    original, _ = read_audio(args.clips_dir / f"{clip.clip_id}.flac")
+    S = np.load(args.spec_dir / f"{clip.clip_id}.mag.npy")
+    lsd_top_db = float(params["evaluate"]["lsd_top_db"])
+    rows = []
+    for encoding in params["encode"]["encodings"]:
+        image = args.images_dir / encoding / f"{clip.clip_id}{image_suffix(encoding)}"
+        S_decoded, _ = image_to_magnitude(image.read_bytes(), image,
+                                          floor_silence=bool(params["invert"]["floor_silence"]))
+        image_scores = {
+            "image_sc_db": spectral_convergence_db(S, S_decoded),
+            "image_lsd_db": log_spectral_distance_db(S, S_decoded, lsd_top_db),
+        }
+        for method in params["invert"]["methods"]:
+            y, _ = read_audio(args.recon_dir / encoding / method / f"{clip.clip_id}.flac")
+            scores = reconstruction_scores(original, y, S, S_decoded, config,
+                                           lsd_top_db=lsd_top_db, speech=clip.kind == "speech")
+            rows.append({"clip_id": clip.clip_id, "kind": clip.kind, "encoding": encoding,
+                         "method": method, **image_scores, **scores})
+    return rows
+
+
+def convergence_means(recon_dir: Path, encoding: str, methods: list[str]) -> pd.DataFrame:
+    """Mean SC over clips at each recorded iteration of each iterative method."""
+    records = pd.concat(
+        [pd.read_csv(recon_dir / encoding / m / CONVERGENCE_NAME).assign(method=m)
+         for m in methods], ignore_index=True)
+    means = records.drop(columns="clip_id").groupby(["method", "iteration"], sort=False)
+    return means.mean().reset_index()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("clips_dir", type=Path)
-    parser.add_argument("spec_dir", type=Path)
-    parser.add_argument("recon_dir", type=Path)
+    for name in ("clips_dir", "spec_dir", "images_dir", "recon_dir"):
+        parser.add_argument(name, type=Path)
     parser.add_argument("sizes_dir", type=Path, help="bytes per second, from the encode stage")
     parser.add_argument("metrics_dir", type=Path)
     args = parser.parse_args()
     params = load_params()
     config = stft_config(params)
-    lsd_top_db = float(params["evaluate"]["lsd_top_db"])
     encodings, methods = params["encode"]["encodings"], params["invert"]["methods"]
+    convergence_encoding = params["evaluate"]["convergence_encoding"]
+    if convergence_encoding not in encodings:
+        raise InputError(PARAMS_FILE, f"evaluate.convergence_encoding is {convergence_encoding!r}"
+                         f", not one of encode.encodings ({', '.join(encodings)})")
 
     rows = []
-    for clip_id in read_manifest(args.clips_dir)["clip_id"]:
-        original, _ = read_audio(args.clips_dir / f"{clip_id}.flac")
-        S = np.load(args.spec_dir / f"{clip_id}.mag.npy")
-        for encoding in encodings:
-            for method in methods:
-                y, _ = read_audio(args.recon_dir / encoding / method / f"{clip_id}.flac")
-                S_y = np.abs(stft(y, config))
-                rows.append({
-                    "clip_id": clip_id, "encoding": encoding, "method": method,
-                    "sc_db": spectral_convergence_db(S, S_y),
-                    "snr_db": snr_db(original, y),
-                    "lsd_db": log_spectral_distance_db(S, S_y, lsd_top_db),
-                })
+    for clip in read_manifest(args.clips_dir).itertuples():
+        rows += score_clip(clip, args, config, params)
     results = pd.DataFrame(rows)
     sizes = {e: json.loads((args.sizes_dir / f"{e}.json").read_text()) for e in encodings}
+    results.insert(4, "bytes_per_second", results["encoding"].map(
+        lambda e: sizes[e]["bytes_per_second"]))
 
     write_text(args.metrics_dir / "results.csv", csv_text(results))
     for clip_id, group in results.groupby("clip_id", sort=True):
         variant = group["encoding"] + "/" + group["method"]
-        per_clip = group.drop(columns="clip_id").assign(variant=variant)
+        per_clip = group.drop(columns=["clip_id", "kind"]).assign(variant=variant)
         write_text(args.metrics_dir / "per_clip" / f"{clip_id}.csv", csv_text(per_clip))
+    rate = results.groupby(["method", "encoding"], sort=False, as_index=False)[
+        ["bytes_per_second", "sc_db"]].mean()
+    write_text(args.metrics_dir / "rate.csv",
+               csv_text(rate.sort_values(["method", "bytes_per_second"])))
+    write_text(args.metrics_dir / "convergence.csv",
+               csv_text(convergence_means(args.recon_dir, convergence_encoding, methods)))
     write_json(args.metrics_dir / "summary.json", summarise(results, sizes))
 
 

@@ -1,4 +1,4 @@
-"""invert: images of one encoding -> audio, by one phase reconstruction method."""
+"""invert: images of one encoding -> audio by one phase method, and its convergence record."""
 
 from __future__ import annotations
 
@@ -6,36 +6,48 @@ import argparse
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from specimg.audio import encode_audio
-from specimg.fileio import write_atomic
-from specimg.inversion import invert_image
-from stages.common import load_params, run
+from specimg.fileio import write_atomic, write_text
+from specimg.inversion import image_to_magnitude, magnitude_to_audio
+from specimg.metrics import ConvergenceLog
+from stages.common import csv_text, load_params, run
+
+CONVERGENCE_NAME = "convergence.csv"
+CONVERGENCE_COLUMNS = ["clip_id", "iteration", "sc_db", "consistency_sc_db"]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--method", required=True)
     parser.add_argument("images_dir", type=Path)
-    parser.add_argument("spec_dir", type=Path, help="true phases, for the oracle method")
+    parser.add_argument("spec_dir", type=Path, help="true magnitudes and phases")
     parser.add_argument("recon_dir", type=Path)
     args = parser.parse_args()
     params = load_params()["invert"]
 
+    records = []
     for image_path in sorted(p for p in args.images_dir.iterdir() if not p.name.startswith(".")):
         clip_id = image_path.stem
+        S, meta = image_to_magnitude(image_path.read_bytes(), image_path,
+                                     floor_silence=bool(params["floor_silence"]))
         true_phase = None
         if args.method == "oracle":
             true_phase = np.load(args.spec_dir / f"{clip_id}.phase.npy")
-        result = invert_image(
-            image_path.read_bytes(), image_path, method=args.method,
-            floor_silence=bool(params["floor_silence"]), true_phase=true_phase,
+        log = ConvergenceLog({"sc_db": np.load(args.spec_dir / f"{clip_id}.mag.npy"),
+                              "consistency_sc_db": S}, every=int(params["record_every"]))
+        result = magnitude_to_audio(
+            S, meta, method=args.method, true_phase=true_phase,
             n_iter=int(params["n_iter"]), momentum=float(params["momentum"]),
             beta=float(params["agla_beta"]), gamma=float(params["agla_gamma"]),
             pghi_tol_db=float(params["pghi_tol_db"]), random_state=int(params["seed"]),
+            callback=log,
         )
-        write_atomic(args.recon_dir / f"{clip_id}.flac",
-                     encode_audio(result.y, result.meta.sr))
+        write_atomic(args.recon_dir / f"{clip_id}.flac", encode_audio(result.y, meta.sr))
+        records += [{"clip_id": clip_id, **row} for row in log.rows]
+    convergence = pd.DataFrame(records, columns=CONVERGENCE_COLUMNS)
+    write_text(args.recon_dir / CONVERGENCE_NAME, csv_text(convergence))
 
 
 if __name__ == "__main__":

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
+from tinyproject import dvc, make_project
 
 from specimg.spectrum import StftConfig
 
@@ -24,3 +27,11 @@ def harmonic_signal() -> np.ndarray:
     y *= 0.3 * (0.6 + 0.4 * np.sin(2 * np.pi * 1.5 * t))
     y += 1e-3 * np.random.default_rng(0).standard_normal(len(t))
     return y.astype(np.float32)
+
+
+@pytest.fixture(scope="session")
+def project(tmp_path_factory) -> Path:
+    """A tiny copy of the project (see tests/tinyproject.py) after one ``dvc repro``."""
+    root = make_project(tmp_path_factory.mktemp("project"))
+    dvc(root, "repro")
+    return root

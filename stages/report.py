@@ -1,0 +1,112 @@
+"""report: metrics and audio -> metrics/report.html and the pictures it shows."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from pathlib import Path
+from urllib.parse import quote
+
+import numpy as np
+import pandas as pd
+
+from specimg.audio import read_audio
+from specimg.errors import InputError
+from specimg.fileio import write_atomic, write_text
+from specimg.image import image_suffix
+from specimg.inversion import image_to_magnitude
+from specimg.report import (
+    ClipSection,
+    Player,
+    findings,
+    plot_convergence,
+    plot_per_clip,
+    plot_rate,
+    plot_spectrograms,
+    render_report,
+)
+from specimg.spectrum import stft
+from stages.common import PARAMS_FILE, load_params, read_manifest, run, stft_config
+
+
+def url(target: Path, page_dir: Path) -> str:
+    """``target`` relative to the page's folder, as a URL path."""
+    return quote(Path(os.path.relpath(target, page_dir)).as_posix())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    for name in ("clips_dir", "spec_dir", "images_dir", "recon_dir", "metrics_dir"):
+        parser.add_argument(name, type=Path)
+    parser.add_argument("page", type=Path, help="the HTML file to write")
+    parser.add_argument("assets_dir", type=Path, help="where the page's pictures go")
+    args = parser.parse_args()
+    params = load_params()
+    config = stft_config(params)
+    methods = params["invert"]["methods"]
+    featured_encoding, featured_method = params["report"]["encoding"], params["report"]["method"]
+    if featured_encoding not in params["encode"]["encodings"] or featured_method not in methods:
+        raise InputError(PARAMS_FILE, f"report shows {featured_encoding}/{featured_method}, "
+                         "which must be one of encode.encodings and invert.methods")
+    page_dir = args.page.parent
+
+    summary = json.loads((args.metrics_dir / "summary.json").read_text())
+    results = pd.read_csv(args.metrics_dir / "results.csv", dtype={"clip_id": str})
+    rate = pd.read_csv(args.metrics_dir / "rate.csv")
+    curves = pd.read_csv(args.metrics_dir / "convergence.csv")
+    plots = [
+        ("Spectral convergence against image bytes per second", "sc_vs_size.png",
+         plot_rate(rate)),
+        ("Spectral convergence per clip", "sc_per_clip.png", plot_per_clip(results)),
+        ("Spectral convergence against iteration", "sc_vs_iteration.png",
+         plot_convergence(curves, params["evaluate"]["convergence_encoding"])),
+    ]
+    for _, name, data in plots:
+        write_atomic(args.assets_dir / name, data)
+
+    sections = []
+    for clip in read_manifest(args.clips_dir).itertuples():
+        image = (args.images_dir / featured_encoding
+                 / f"{clip.clip_id}{image_suffix(featured_encoding)}")
+        S_decoded, _ = image_to_magnitude(image.read_bytes(), image,
+                                          floor_silence=bool(params["invert"]["floor_silence"]))
+        recon = args.recon_dir / featured_encoding / featured_method / f"{clip.clip_id}.flac"
+        y, _ = read_audio(recon)
+        picture = plot_spectrograms([
+            ("original", np.load(args.spec_dir / f"{clip.clip_id}.mag.npy")),
+            (f"decoded {featured_encoding} image", S_decoded),
+            (f"{featured_method} reconstruction", np.abs(stft(y, config))),
+        ], config.sr, config.hop_length, float(params["stft"]["top_db"]))
+        picture_path = write_atomic(args.assets_dir / f"{clip.clip_id}.png", picture)
+        scores = results[results["clip_id"] == clip.clip_id].set_index(["encoding", "method"])
+        players = {
+            (encoding, method): Player(
+                f"{encoding} / {method}",
+                url(args.recon_dir / encoding / method / f"{clip.clip_id}.flac", page_dir),
+                f"SC {row.sc_db:.1f} dB",
+            )
+            for (encoding, method), row in scores.iterrows()
+        }
+        sections.append(ClipSection(
+            clip_id=clip.clip_id,
+            description=(f"{clip.kind or 'audio'}: {clip.source} from {clip.offset_s:.2f} s, "
+                         f"{clip.duration_s:.1f} s"),
+            picture_url=url(picture_path, page_dir),
+            original=Player("original", url(args.clips_dir / f"{clip.clip_id}.flac", page_dir)),
+            players=players,
+        ))
+
+    write_text(args.page, render_report(
+        title="specimg: what the spectrogram picture cost",
+        findings=findings(summary, methods),
+        summary=summary,
+        encodings=params["encode"]["encodings"],
+        methods=methods,
+        plots=[(caption, url(args.assets_dir / name, page_dir)) for caption, name, _ in plots],
+        clips=sections,
+    ))
+
+
+if __name__ == "__main__":
+    run(main)

@@ -1,0 +1,79 @@
+"""The report: built by the tiny pipeline, opened in headless Chromium as a person would."""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+from tinyproject import REPO, TINY
+
+from specimg.report import findings, summary_table
+
+SCREENSHOT = REPO / "build" / "report-screenshot.png"
+
+# Resolves once per <audio>: its duration in seconds, or its URL if it fails to load.
+LOAD_AUDIO = """
+const done = arguments[arguments.length - 1];
+const players = [...document.querySelectorAll('audio')];
+Promise.all(players.map(a => new Promise(resolve => {
+  a.addEventListener('loadedmetadata', () => resolve({ok: true, duration: a.duration}),
+                     {once: true});
+  a.addEventListener('error', () => resolve({ok: false, src: a.src}), {once: true});
+  a.preload = 'metadata';
+  a.load();
+}))).then(done);
+"""
+
+
+def test_summary_table_and_findings_follow_the_summary():
+    summary = {"png16": {"bytes_per_second": 1000.0, "image_sc_db": -70.0,
+                         "oracle": {"sc_db": -70.0}, "fgla": {"sc_db": -30.0, "snr_db": -2.0}},
+               "jpeg50": {"bytes_per_second": 100.0, "image_sc_db": -10.0,
+                          "oracle": {"sc_db": -12.0}, "fgla": {"sc_db": -9.0}}}
+    table = summary_table(summary, ["png16", "jpeg50"], ["oracle", "fgla"])
+    assert table.count("<tr>") == 1 + 4
+    assert "-30.00" in table and "-2.00" in table
+    lines = findings(summary, ["oracle", "fgla"])
+    assert lines[0].index("png16") < lines[0].index("jpeg50")  # best encoding first
+    assert "fgla -30.0 dB" in lines[1] and "40.0 dB" in lines[1]  # -30 - (-70)
+
+
+def test_report_opens_in_headless_chromium(project):
+    chromium, driver_path = shutil.which("chromium"), shutil.which("chromedriver")
+    if not chromium or not driver_path:
+        pytest.skip("Debian's chromium and chromium-driver are missing; `make test` installs "
+                    "them when run as root (apt-get install chromium chromium-driver)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu",
+                     "--disable-dev-shm-usage", "--window-size=1400,2000"):
+        options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(driver_path), options=options)
+    try:
+        driver.set_script_timeout(120)
+        driver.get((project / "metrics/report.html").as_uri())
+        assert "specimg" in driver.title
+        images = driver.execute_script(
+            "return [...document.images].map(i => [i.src, i.complete && i.naturalWidth > 0])")
+        players = driver.execute_async_script(LOAD_AUDIO)
+        errors = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+        SCREENSHOT.parent.mkdir(exist_ok=True)
+        driver.save_screenshot(str(SCREENSHOT))
+    finally:
+        driver.quit()
+
+    clips = pd.read_csv(project / "data/clips/manifest.csv")
+    variants = len(TINY["encode"]["encodings"]) * len(TINY["invert"]["methods"])
+    assert len(images) == 3 + len(clips)  # three plots, one picture per clip
+    assert [src for src, ok in images if not ok] == []
+    assert len(players) == len(clips) * (1 + variants)
+    assert [p["src"] for p in players if not p["ok"]] == []
+    seconds = TINY["segment"]["clip_seconds"]
+    assert all(abs(p["duration"] - seconds) < 0.05 for p in players)
+    assert errors == []
+    assert SCREENSHOT.stat().st_size > 0

@@ -1,0 +1,56 @@
+"""A copy of the project with a tiny parameter set, for end-to-end tests of the pipeline."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+TINY = {
+    "segment": {"sr": 8000, "clip_seconds": 2.0, "step_seconds": 30.0, "tail": "pad",
+                "mixdown": "mean"},
+    "stft": {"n_fft": 256, "hop_length": 64, "window": "hann", "center": True, "top_db": 80.0},
+    "encode": {"encodings": ["png16", "jpeg75", "specshow"],
+               "specshow": {"figsize": [3, 3], "dpi": 100, "quality": 75, "cmap": "gray"}},
+    "invert": {"methods": ["oracle", "fgla", "pghi_agla"], "n_iter": 8, "momentum": 0.99,
+               "agla_beta": 1.1, "agla_gamma": 1.2, "pghi_tol_db": 70.0, "seed": 0,
+               "floor_silence": True, "record_every": 2},
+    "evaluate": {"lsd_top_db": 80.0, "convergence_encoding": "png16"},
+    "report": {"encoding": "specshow", "method": "pghi_agla"},
+}
+
+
+def run(args: list[str], cwd: Path) -> str:
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
+           "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@t", "DVC_NO_ANALYTICS": "1"}
+    done = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, f"{args} failed:\n{done.stdout}\n{done.stderr}"
+    return done.stdout + done.stderr
+
+
+def make_project(root: Path) -> Path:
+    """Copy the pipeline's code and data into ``root`` with :data:`TINY` params; git + dvc init."""
+    for name in ("dvc.yaml", "specimg", "stages", "data/raw"):
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, root / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, root / name)
+    (root / "params.yaml").write_text(yaml.safe_dump(TINY, sort_keys=False))
+    run(["git", "init", "-q"], root)
+    run([str(BIN / "dvc"), "init", "-q"], root)
+    run([str(BIN / "dvc"), "config", "core.analytics", "false"], root)
+    shutil.copytree(REPO / ".dvc/plots", root / ".dvc/plots", dirs_exist_ok=True)
+    return root
+
+
+def dvc(project: Path, *args: str) -> str:
+    return run([str(BIN / "dvc"), *args], project)
