@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import io
+import math
 import os
 import re
 import warnings
+from collections.abc import Iterator
 from typing import Literal
 
 import librosa
 import numpy as np
 import soundfile as sf
+import soxr
 
 from .errors import InputError
 
@@ -46,8 +49,9 @@ def load_audio(path: str | os.PathLike, sr: int, mixdown: Mixdown = "mean") -> n
             warnings.simplefilter("ignore")
             y, _ = librosa.load(path, sr=sr, mono=False, res_type="soxr_hq")
     except Exception as exc:  # soundfile, audioread and resampler errors differ by backend
+        detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         raise InputError(
-            path, f"cannot be read as audio ({type(exc).__name__}: {exc}); "
+            path, f"cannot be read as audio ({detail}); "
             "check that it is a complete WAV, FLAC, OGG or MP3 file, or remove it"
         ) from None
     if y.ndim == 2:
@@ -105,6 +109,107 @@ def cut_clip(y: np.ndarray, offset: int, clip_length: int) -> np.ndarray:
     if len(clip) < clip_length:
         clip = np.pad(clip, (0, clip_length - len(clip)))
     return clip
+
+
+def stream_clips(
+    path: str | os.PathLike,
+    sr: int,
+    clip_length: int,
+    step: int,
+    tail: TailPolicy = "last_window",
+    mixdown: Mixdown = "mean",
+    block_frames: int = 1 << 16,
+) -> Iterator[tuple[int, np.ndarray, int]]:
+    """Cut an audio file into mono clips at ``sr``, reading it in blocks.
+
+    Memory stays near one clip plus one block whatever the file's length: the file is read
+    ``block_frames`` frames at a time (soundfile), mixed down, resampled by a streaming soxr
+    resampler (HQ) and cut as it goes. Files soundfile cannot open are loaded whole by
+    :func:`load_audio` instead.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The audio file.
+    sr : int
+        Sample rate of the clips (Hz).
+    clip_length, step : int
+        Clip length and distance between clip starts (samples at ``sr``).
+    tail : {"drop", "pad", "last_window"}
+        See :func:`clip_offsets`.
+    mixdown : {"mean", "first"}
+        See :func:`load_audio`.
+    block_frames : int
+        Frames read at a time.
+
+    Yields
+    ------
+    offset : int
+        Start of the clip in the resampled file (samples).
+    clip : np.ndarray
+        float32, ``clip_length`` samples (zero-padded past the file's end).
+    audio_samples : int
+        How many of them are the file's audio (the rest is padding).
+
+    Raises
+    ------
+    InputError
+        If the file cannot be decoded, holds no samples, or holds NaN or infinite samples.
+    """
+    if os.path.getsize(path) == 0:
+        raise InputError(path, "is empty (0 bytes); remove it or copy it again")
+    try:
+        handle = sf.SoundFile(path)
+    except (sf.LibsndfileError, RuntimeError):  # not for libsndfile: librosa's fallbacks
+        y = load_audio(path, sr, mixdown)
+        for offset in clip_offsets(len(y), clip_length, step, tail):
+            yield offset, cut_clip(y, offset, clip_length), min(clip_length, len(y) - offset)
+        return
+    with handle:
+        n_out = math.ceil(handle.frames * sr / handle.samplerate)
+        if n_out == 0:
+            raise InputError(path, "holds no audio samples; remove the file")
+        offsets = clip_offsets(n_out, clip_length, step, tail)
+        resampler = None
+        if handle.samplerate != sr:
+            resampler = soxr.ResampleStream(handle.samplerate, sr, 1, dtype="float32",
+                                            quality="HQ")
+        pending = np.zeros(0, np.float32)  # resampled samples from index `start` on
+        start = 0
+        next_clip = 0
+        frames_read = 0
+        while next_clip < len(offsets):
+            try:
+                block = handle.read(block_frames, dtype="float32", always_2d=True)
+            except sf.LibsndfileError as exc:
+                raise InputError(path, f"cannot be read past frame {frames_read} ({exc}); "
+                                 "the file is damaged: repair or remove it") from None
+            frames_read += len(block)
+            last = len(block) < block_frames or frames_read >= handle.frames
+            if last and frames_read < handle.frames:
+                raise InputError(path, f"is truncated: its header promises {handle.frames} "
+                                 f"frames, it holds {frames_read}; repair or remove the file")
+            if not np.all(np.isfinite(block)):
+                raise InputError(path, "holds NaN or infinite samples; repair or remove the file")
+            mono = block.mean(axis=1) if mixdown == "mean" else block[:, 0]
+            if resampler is not None:
+                mono = resampler.resample_chunk(mono, last=last)
+            pending = np.concatenate([pending, mono])
+            if last:  # the stream's exact length: what a one-shot resampler would give
+                pending = cut_clip(pending, 0, max(n_out - start, 0))
+            while next_clip < len(offsets):
+                offset = offsets[next_clip]
+                if offset + clip_length > start + len(pending) and not last:
+                    break
+                yield (offset, cut_clip(pending[offset - start:], 0, clip_length),
+                       min(clip_length, n_out - offset))
+                next_clip += 1
+            end = start + len(pending)
+            keep_from = min(offsets[next_clip], end) if next_clip < len(offsets) else end
+            pending = pending[keep_from - start:]
+            start = keep_from
+            if last:
+                break
 
 
 def clip_id_prefix(file_name: str, with_suffix: bool = False) -> str:

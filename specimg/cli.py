@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections import Counter
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from .audio import encode_audio
 from .errors import InputError
-from .fileio import write_atomic
+from .fileio import exit_on_sigterm, write_atomic
 from .geometry import count_frames
 from .image import MAX_PIXELS, ImageMeta, open_image, read_meta
 from .inversion import invert_image
@@ -137,10 +138,13 @@ def command_invert(args: argparse.Namespace) -> int:
 
     jobs_at_once = max(1, min(args.jobs, len(todo)))
     fft_workers = -1 if jobs_at_once == 1 else 1  # one FFT thread per process when parallel
-    with ProcessPoolExecutor(max_workers=jobs_at_once) as pool, tqdm(
-        total=len(todo), unit="image", disable=None, file=sys.stderr
-    ) as progress:
+    with contextlib.ExitStack() as stack:
+        pool = stack.enter_context(ProcessPoolExecutor(jobs_at_once, initializer=exit_on_sigterm))
+        progress = stack.enter_context(
+            tqdm(total=len(todo), unit="image", disable=None, file=sys.stderr))
         futures = {pool.submit(_attempt, job, args, fft_workers): job for job in todo}
+        # Interrupted (Ctrl-C, SIGTERM): drop the queued images, let running ones finish.
+        stack.callback(pool.shutdown, cancel_futures=True)
         for future in as_completed(futures):
             progress.update()
             try:
@@ -252,7 +256,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.run(args)
+    exit_on_sigterm()
+    try:
+        return args.run(args)
+    except KeyboardInterrupt:
+        print("specimg: interrupted; finished outputs are kept, none is partial: run the same "
+              "command again to do the rest", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -20,3 +20,6 @@ class InputError(Exception):
         self.path = str(path)
         self.problem = problem
         super().__init__(f"{self.path}: {problem}")
+
+    def __reduce__(self):  # pickle by path and problem, so it crosses process boundaries
+        return type(self), (self.path, self.problem)

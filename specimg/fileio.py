@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import json
 import os
+import signal
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -60,3 +62,13 @@ def write_npy(path: str | os.PathLike, array: np.ndarray) -> Path:
     buffer = io.BytesIO()
     np.save(buffer, array, allow_pickle=False)
     return write_atomic(path, buffer.getvalue())
+
+
+def exit_on_sigterm() -> None:
+    """Turn SIGTERM into ``SystemExit`` in this process.
+
+    Python's default for SIGTERM ends the process at once, leaving a temporary file behind;
+    as an exception it runs :func:`write_atomic`'s clean-up like Ctrl-C does. Call it in the
+    main process and as the initializer of worker processes.
+    """
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -26,7 +27,16 @@ from specimg.metrics import (
     reconstruction_scores,
     spectral_convergence_db,
 )
-from stages.common import PARAMS_FILE, csv_text, load_params, read_manifest, run, stft_config
+from specimg.spectrum import StftConfig
+from stages.common import (
+    PARAMS_FILE,
+    csv_text,
+    load_params,
+    map_items,
+    read_manifest,
+    run,
+    stft_config,
+)
 from stages.invert import CONVERGENCE_NAME
 
 IMAGE_METRICS = ("image_sc_db", "image_lsd_db")
@@ -59,14 +69,16 @@ def _mean(values: pd.Series) -> float | None:
     return None if math.isnan(mean) else round(mean, 3)
 
 
-def score_clip(clip, args, config, params) -> list[dict]:
+def score_clip(clip: dict, args: argparse.Namespace, config: StftConfig,
+               params: dict) -> list[dict]:
     """Every score of one clip: its images of every encoding, their reconstructions."""
-    original, _ = read_audio(args.clips_dir / f"{clip.clip_id}.flac")
-    S = np.load(args.spec_dir / f"{clip.clip_id}.mag.npy")
+    clip_id = clip["clip_id"]
+    original, _ = read_audio(args.clips_dir / f"{clip_id}.flac")
+    S = np.load(args.spec_dir / f"{clip_id}.mag.npy")
     lsd_top_db = float(params["evaluate"]["lsd_top_db"])
     rows = []
     for encoding in params["encode"]["encodings"]:
-        image = args.images_dir / encoding / f"{clip.clip_id}{image_suffix(encoding)}"
+        image = args.images_dir / encoding / f"{clip_id}{image_suffix(encoding)}"
         S_decoded, _ = image_to_magnitude(image.read_bytes(), image,
                                           floor_silence=bool(params["invert"]["floor_silence"]))
         image_scores = {
@@ -74,10 +86,11 @@ def score_clip(clip, args, config, params) -> list[dict]:
             "image_lsd_db": log_spectral_distance_db(S, S_decoded, lsd_top_db),
         }
         for method in params["invert"]["methods"]:
-            y, _ = read_audio(args.recon_dir / encoding / method / f"{clip.clip_id}.flac")
+            y, _ = read_audio(args.recon_dir / encoding / method / f"{clip_id}.flac")
             scores = reconstruction_scores(original, y, S, S_decoded, config,
-                                           lsd_top_db=lsd_top_db, speech=clip.kind == "speech")
-            rows.append({"clip_id": clip.clip_id, "kind": clip.kind, "encoding": encoding,
+                                           lsd_top_db=lsd_top_db,
+                                           speech=clip["kind"] == "speech")
+            rows.append({"clip_id": clip_id, "kind": clip["kind"], "encoding": encoding,
                          "method": method, **image_scores, **scores})
     return rows
 
@@ -106,10 +119,10 @@ def main() -> None:
         raise InputError(PARAMS_FILE, f"evaluate.convergence_encoding is {convergence_encoding!r}"
                          f", not one of encode.encodings ({', '.join(encodings)})")
 
-    rows = []
-    for clip in read_manifest(args.clips_dir).itertuples():
-        rows += score_clip(clip, args, config, params)
-    results = pd.DataFrame(rows)
+    clips = read_manifest(args.clips_dir).to_dict("records")
+    scored = map_items(partial(score_clip, args=args, config=config, params=params), clips,
+                       params, "evaluate")
+    results = pd.DataFrame([row for rows in scored for row in rows])
     sizes = {e: json.loads((args.sizes_dir / f"{e}.json").read_text()) for e in encodings}
     results.insert(4, "bytes_per_second", results["encoding"].map(
         lambda e: sizes[e]["bytes_per_second"]))
@@ -129,4 +142,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    run(main)
+    run("stages.evaluate")

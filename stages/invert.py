@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -12,10 +13,32 @@ from specimg.audio import encode_audio
 from specimg.fileio import write_atomic, write_text
 from specimg.inversion import image_to_magnitude, magnitude_to_audio
 from specimg.metrics import ConvergenceLog
-from stages.common import csv_text, load_params, run
+from stages.common import csv_text, load_params, map_items, n_jobs, run
 
 CONVERGENCE_NAME = "convergence.csv"
 CONVERGENCE_COLUMNS = ["clip_id", "iteration", "sc_db", "consistency_sc_db"]
+
+
+def invert_clip(image_path: Path, args: argparse.Namespace, params: dict,
+                fft_workers: int) -> list[dict]:
+    """Write one image's reconstruction; its convergence records."""
+    clip_id = image_path.stem
+    S, meta = image_to_magnitude(image_path.read_bytes(), image_path,
+                                 floor_silence=bool(params["floor_silence"]))
+    true_phase = None
+    if args.method == "oracle":
+        true_phase = np.load(args.spec_dir / f"{clip_id}.phase.npy")
+    log = ConvergenceLog({"sc_db": np.load(args.spec_dir / f"{clip_id}.mag.npy"),
+                          "consistency_sc_db": S}, every=int(params["record_every"]))
+    result = magnitude_to_audio(
+        S, meta, method=args.method, true_phase=true_phase,
+        n_iter=int(params["n_iter"]), momentum=float(params["momentum"]),
+        beta=float(params["agla_beta"]), gamma=float(params["agla_gamma"]),
+        pghi_tol_db=float(params["pghi_tol_db"]), random_state=int(params["seed"]),
+        workers=fft_workers, callback=log,
+    )
+    write_atomic(args.recon_dir / f"{clip_id}.flac", encode_audio(result.y, meta.sr))
+    return [{"clip_id": clip_id, **row} for row in log.rows]
 
 
 def main() -> None:
@@ -25,30 +48,18 @@ def main() -> None:
     parser.add_argument("spec_dir", type=Path, help="true magnitudes and phases")
     parser.add_argument("recon_dir", type=Path)
     args = parser.parse_args()
-    params = load_params()["invert"]
+    params = load_params()
 
-    records = []
-    for image_path in sorted(p for p in args.images_dir.iterdir() if not p.name.startswith(".")):
-        clip_id = image_path.stem
-        S, meta = image_to_magnitude(image_path.read_bytes(), image_path,
-                                     floor_silence=bool(params["floor_silence"]))
-        true_phase = None
-        if args.method == "oracle":
-            true_phase = np.load(args.spec_dir / f"{clip_id}.phase.npy")
-        log = ConvergenceLog({"sc_db": np.load(args.spec_dir / f"{clip_id}.mag.npy"),
-                              "consistency_sc_db": S}, every=int(params["record_every"]))
-        result = magnitude_to_audio(
-            S, meta, method=args.method, true_phase=true_phase,
-            n_iter=int(params["n_iter"]), momentum=float(params["momentum"]),
-            beta=float(params["agla_beta"]), gamma=float(params["agla_gamma"]),
-            pghi_tol_db=float(params["pghi_tol_db"]), random_state=int(params["seed"]),
-            callback=log,
-        )
-        write_atomic(args.recon_dir / f"{clip_id}.flac", encode_audio(result.y, meta.sr))
-        records += [{"clip_id": clip_id, **row} for row in log.rows]
-    convergence = pd.DataFrame(records, columns=CONVERGENCE_COLUMNS)
+    images = sorted(p for p in args.images_dir.iterdir() if not p.name.startswith("."))
+    # One FFT thread per process when processes run side by side (FFT results do not depend
+    # on the thread count: each transform runs on one thread).
+    work = partial(invert_clip, args=args, params=params["invert"],
+                   fft_workers=1 if n_jobs(params) > 1 else -1)
+    records = map_items(work, images, params, f"invert {args.method}")
+    convergence = pd.DataFrame([row for rows in records for row in rows],
+                               columns=CONVERGENCE_COLUMNS)
     write_text(args.recon_dir / CONVERGENCE_NAME, csv_text(convergence))
 
 
 if __name__ == "__main__":
-    run(main)
+    run("stages.invert")

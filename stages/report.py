@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+from functools import partial
 from pathlib import Path
 from urllib.parse import quote
 
@@ -27,12 +28,44 @@ from specimg.report import (
     render_report,
 )
 from specimg.spectrum import stft
-from stages.common import PARAMS_FILE, load_params, read_manifest, run, stft_config
+from stages.common import PARAMS_FILE, load_params, map_items, read_manifest, run, stft_config
 
 
 def url(target: Path, page_dir: Path) -> str:
     """``target`` relative to the page's folder, as a URL path."""
     return quote(Path(os.path.relpath(target, page_dir)).as_posix())
+
+
+def clip_section(clip: dict, args: argparse.Namespace, params: dict,
+                 results: pd.DataFrame) -> ClipSection:
+    """Draw one clip's spectrograms (original, decoded picture, reconstruction); its section."""
+    config = stft_config(params)
+    clip_id, page_dir = clip["clip_id"], args.page.parent
+    encoding, method = params["report"]["encoding"], params["report"]["method"]
+    image = args.images_dir / encoding / f"{clip_id}{image_suffix(encoding)}"
+    S_decoded, _ = image_to_magnitude(image.read_bytes(), image,
+                                      floor_silence=bool(params["invert"]["floor_silence"]))
+    y, _ = read_audio(args.recon_dir / encoding / method / f"{clip_id}.flac")
+    picture = plot_spectrograms([
+        ("original", np.load(args.spec_dir / f"{clip_id}.mag.npy")),
+        (f"decoded {encoding} image", S_decoded),
+        (f"{method} reconstruction", np.abs(stft(y, config))),
+    ], config.sr, config.hop_length, float(params["stft"]["top_db"]))
+    picture_path = write_atomic(args.assets_dir / f"{clip_id}.png", picture)
+    scores = results[results["clip_id"] == clip_id].set_index(["encoding", "method"])
+    players = {
+        (e, m): Player(f"{e} / {m}", url(args.recon_dir / e / m / f"{clip_id}.flac", page_dir),
+                       f"SC {row.sc_db:.1f} dB")
+        for (e, m), row in scores.iterrows()
+    }
+    return ClipSection(
+        clip_id=clip_id,
+        description=(f"{clip['kind'] or 'audio'}: {clip['source']} from {clip['offset_s']:.2f} s, "
+                     f"{clip['duration_s']:.1f} s"),
+        picture_url=url(picture_path, page_dir),
+        original=Player("original", url(args.clips_dir / f"{clip_id}.flac", page_dir)),
+        players=players,
+    )
 
 
 def main() -> None:
@@ -43,7 +76,6 @@ def main() -> None:
     parser.add_argument("assets_dir", type=Path, help="where the page's pictures go")
     args = parser.parse_args()
     params = load_params()
-    config = stft_config(params)
     methods = params["invert"]["methods"]
     featured_encoding, featured_method = params["report"]["encoding"], params["report"]["method"]
     if featured_encoding not in params["encode"]["encodings"] or featured_method not in methods:
@@ -65,37 +97,8 @@ def main() -> None:
     for _, name, data in plots:
         write_atomic(args.assets_dir / name, data)
 
-    sections = []
-    for clip in read_manifest(args.clips_dir).itertuples():
-        image = (args.images_dir / featured_encoding
-                 / f"{clip.clip_id}{image_suffix(featured_encoding)}")
-        S_decoded, _ = image_to_magnitude(image.read_bytes(), image,
-                                          floor_silence=bool(params["invert"]["floor_silence"]))
-        recon = args.recon_dir / featured_encoding / featured_method / f"{clip.clip_id}.flac"
-        y, _ = read_audio(recon)
-        picture = plot_spectrograms([
-            ("original", np.load(args.spec_dir / f"{clip.clip_id}.mag.npy")),
-            (f"decoded {featured_encoding} image", S_decoded),
-            (f"{featured_method} reconstruction", np.abs(stft(y, config))),
-        ], config.sr, config.hop_length, float(params["stft"]["top_db"]))
-        picture_path = write_atomic(args.assets_dir / f"{clip.clip_id}.png", picture)
-        scores = results[results["clip_id"] == clip.clip_id].set_index(["encoding", "method"])
-        players = {
-            (encoding, method): Player(
-                f"{encoding} / {method}",
-                url(args.recon_dir / encoding / method / f"{clip.clip_id}.flac", page_dir),
-                f"SC {row.sc_db:.1f} dB",
-            )
-            for (encoding, method), row in scores.iterrows()
-        }
-        sections.append(ClipSection(
-            clip_id=clip.clip_id,
-            description=(f"{clip.kind or 'audio'}: {clip.source} from {clip.offset_s:.2f} s, "
-                         f"{clip.duration_s:.1f} s"),
-            picture_url=url(picture_path, page_dir),
-            original=Player("original", url(args.clips_dir / f"{clip.clip_id}.flac", page_dir)),
-            players=players,
-        ))
+    sections = map_items(partial(clip_section, args=args, params=params, results=results),
+                         read_manifest(args.clips_dir).to_dict("records"), params, "report")
 
     write_text(args.page, render_report(
         title="specimg: what the spectrogram picture cost",
@@ -109,4 +112,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    run(main)
+    run("stages.report")

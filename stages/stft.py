@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import argparse
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 
 from specimg.audio import read_audio
 from specimg.fileio import write_npy
-from specimg.spectrum import stft
-from stages.common import load_params, read_manifest, run, stft_config
+from specimg.spectrum import StftConfig, stft
+from stages.common import load_params, map_items, read_manifest, run, stft_config
+
+
+def stft_clip(clip_id: str, clips_dir: Path, spec_dir: Path, config: StftConfig) -> None:
+    y, _ = read_audio(clips_dir / f"{clip_id}.flac")
+    D = stft(y, config)
+    write_npy(spec_dir / f"{clip_id}.mag.npy", np.abs(D))
+    write_npy(spec_dir / f"{clip_id}.phase.npy", np.angle(D))
 
 
 def main() -> None:
@@ -18,13 +26,11 @@ def main() -> None:
     parser.add_argument("clips_dir", type=Path)
     parser.add_argument("spec_dir", type=Path)
     args = parser.parse_args()
-    config = stft_config(load_params())
-    for clip_id in read_manifest(args.clips_dir)["clip_id"]:
-        y, _ = read_audio(args.clips_dir / f"{clip_id}.flac")
-        D = stft(y, config)
-        write_npy(args.spec_dir / f"{clip_id}.mag.npy", np.abs(D))
-        write_npy(args.spec_dir / f"{clip_id}.phase.npy", np.angle(D))
+    params = load_params()
+    work = partial(stft_clip, clips_dir=args.clips_dir, spec_dir=args.spec_dir,
+                   config=stft_config(params))
+    map_items(work, list(read_manifest(args.clips_dir)["clip_id"]), params, "stft")
 
 
 if __name__ == "__main__":
-    run(main)
+    run("stages.stft")

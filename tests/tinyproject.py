@@ -14,6 +14,8 @@ REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 
 TINY = {
+    "on_error": "fail",
+    "parallel": {"n_jobs": 2, "executor": "local", "scheduler_address": None},
     "segment": {"sr": 8000, "clip_seconds": 2.0, "step_seconds": 30.0, "tail": "pad",
                 "mixdown": "mean"},
     "stft": {"n_fft": 256, "hop_length": 64, "window": "hann", "center": True, "top_db": 80.0},
@@ -36,15 +38,17 @@ def run(args: list[str], cwd: Path) -> str:
     return done.stdout + done.stderr
 
 
-def make_project(root: Path) -> Path:
-    """Copy the pipeline's code and data into ``root`` with :data:`TINY` params; git + dvc init."""
-    for name in ("dvc.yaml", "specimg", "stages", "data/raw"):
+def make_project(root: Path, params: dict = TINY, raw: Path = REPO / "data/raw") -> Path:
+    """Copy the pipeline's code and ``raw`` recordings into ``root`` with ``params``; git and
+    dvc init. Also used by benchmarks/pipeline.py."""
+    for name in ("dvc.yaml", "specimg", "stages"):
         source = REPO / name
         if source.is_dir():
             shutil.copytree(source, root / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy2(source, root / name)
-    (root / "params.yaml").write_text(yaml.safe_dump(TINY, sort_keys=False))
+    shutil.copytree(raw, root / "data/raw")
+    (root / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
     run(["git", "init", "-q"], root)
     run([str(BIN / "dvc"), "init", "-q"], root)
     run([str(BIN / "dvc"), "config", "core.analytics", "false"], root)
