@@ -83,21 +83,41 @@ def plot_rate(rate: pd.DataFrame) -> bytes:
     return png_bytes(figure)
 
 
+#: Up to this many clips, the per-clip plot is an annotated heat map; beyond, a strip plot.
+HEATMAP_CLIPS = 16
+
+
 def plot_per_clip(results: pd.DataFrame) -> bytes:
-    """SC of every variant (rows) on every clip (columns), as an annotated heat map."""
+    """SC of every variant on every clip.
+
+    An annotated heat map (variants x clips) for up to :data:`HEATMAP_CLIPS` clips; beyond, one
+    dot per clip on each variant's row, so the picture stays readable for any corpus.
+    """
     table = results.assign(variant=results["encoding"] + " / " + results["method"]).pivot_table(
         index="variant", columns="clip_id", values="sc_db", sort=False)
+    values = table.to_numpy()
     height = 1.5 + 0.28 * len(table)
+    title = "Spectral convergence per clip (dB, lower is better)"
+    if table.shape[1] > HEATMAP_CLIPS:
+        figure = Figure(figsize=(8, height), layout="constrained")
+        axes = figure.add_subplot()
+        rows = np.broadcast_to(np.arange(len(table))[:, None], values.shape)
+        axes.scatter(values.ravel(), rows.ravel(), s=8, alpha=0.4)
+        axes.set_yticks(range(len(table)), table.index, fontsize=8)
+        axes.invert_yaxis()
+        axes.set(xlabel="dB", title=f"{title}, {table.shape[1]} clips")
+        axes.grid(True, axis="x", alpha=0.3)
+        return png_bytes(figure)
     figure = Figure(figsize=(2.5 + 1.3 * table.shape[1], height), layout="constrained")
     axes = figure.add_subplot()
-    image = axes.imshow(table.to_numpy(), aspect="auto", cmap="viridis_r")
-    for (row, column), value in np.ndenumerate(table.to_numpy()):
+    image = axes.imshow(values, aspect="auto", cmap="viridis_r")
+    for (row, column), value in np.ndenumerate(values):
         dark = image.norm(value) > 0.5  # the high (worse) end of viridis_r is dark
         axes.text(column, row, f"{value:.1f}", ha="center", va="center", fontsize=7,
                   color="white" if dark else "black")
     axes.set_xticks(range(table.shape[1]), table.columns, rotation=30, ha="right", fontsize=8)
     axes.set_yticks(range(len(table)), table.index, fontsize=8)
-    axes.set_title("Spectral convergence per clip (dB, lower is better)")
+    axes.set_title(title)
     figure.colorbar(image, ax=axes, label="dB")
     return png_bytes(figure)
 

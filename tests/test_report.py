@@ -77,3 +77,20 @@ def test_report_opens_in_headless_chromium(project):
     assert all(abs(p["duration"] - seconds) < 0.05 for p in players)
     assert errors == []
     assert SCREENSHOT.stat().st_size > 0
+
+
+def test_per_clip_plot_is_a_heat_map_for_few_clips_and_a_strip_plot_for_many():
+    from io import BytesIO
+
+    from PIL import Image
+
+    from specimg.report import HEATMAP_CLIPS, plot_per_clip
+
+    def width(n_clips: int) -> int:
+        rows = [{"clip_id": f"clip{i:03d}", "encoding": "png16", "method": m, "sc_db": -20.0 - i}
+                for i in range(n_clips) for m in ("oracle", "fgla")]
+        data = plot_per_clip(pd.DataFrame(rows))
+        return Image.open(BytesIO(data)).size[0]
+
+    assert width(4) < width(HEATMAP_CLIPS)  # a column per clip
+    assert width(HEATMAP_CLIPS + 1) == width(500)  # fixed size, however many clips

@@ -41,6 +41,7 @@ def run(args: list[str], cwd: Path) -> str:
 def make_project(root: Path, params: dict = TINY, raw: Path = REPO / "data/raw") -> Path:
     """Copy the pipeline's code and ``raw`` recordings into ``root`` with ``params``; git and
     dvc init. Also used by benchmarks/pipeline.py."""
+    root.mkdir(parents=True, exist_ok=True)
     for name in ("dvc.yaml", "specimg", "stages"):
         source = REPO / name
         if source.is_dir():
