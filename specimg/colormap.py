@@ -10,6 +10,13 @@ from PIL import Image
 GREY_COLORMAPS = {"gray": False, "grey": False, "gray_r": True, "grey_r": True, "binary": True}
 
 
+def known_colormap(cmap: object) -> bool:
+    """Whether ``cmap`` names a matplotlib colormap."""
+    import matplotlib
+
+    return isinstance(cmap, str) and cmap in matplotlib.colormaps
+
+
 def colormap_table(cmap: str, n: int = 256) -> np.ndarray:
     """The ``n`` RGB colours (0..255, float32) matplotlib draws for levels ``0 .. 1``."""
     import matplotlib

@@ -16,15 +16,17 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import os
 import re
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields
 
 import numpy as np
+import scipy.signal
 from PIL import Image, PngImagePlugin, UnidentifiedImageError
 
-from .colormap import GREY_COLORMAPS, image_to_unit
+from .colormap import GREY_COLORMAPS, image_to_unit, known_colormap
 from .errors import InputError
 from .spectrum import StftConfig
 
@@ -108,16 +110,58 @@ class ImageMeta:
             raw = json.loads(text)
             known = {field.name for field in fields(cls)}
             meta = cls(**{key: value for key, value in raw.items() if key in known})
-            valid = min(meta.n_fft, meta.hop_length, meta.n_frames, meta.sr, meta.n_mels) > 0
-            valid = valid and meta.top_db >= 0 and meta.length >= 0
-            valid = valid and meta.y_axis in ("hz", "mel", "log")
-            valid = valid and meta.layout in ("grid", "specshow")
-            valid = valid and meta.low_row in ("bottom", "top")
-        except (ValueError, TypeError, AttributeError) as exc:
+        except (ValueError, TypeError, AttributeError, RecursionError) as exc:
             raise InputError(path, f"has malformed specimg metadata ({exc})") from None
-        if not valid:
-            raise InputError(path, f"has impossible specimg metadata: {raw}")
+        meta.check(path, "specimg metadata")
         return meta
+
+    def problems(self) -> list[str]:
+        """What is wrong with these parameters: wrong types, impossible or unknown values."""
+        found = []
+        for field in fields(self):
+            value = getattr(self, field.name)
+            kind = _FIELD_KINDS[field.type]
+            if kind is int and (type(value) is not int or not 0 <= value <= _LIMITS[field.name]):
+                found.append(f"{field.name} {value!r} is not an integer in "
+                             f"0..{_LIMITS[field.name]}")
+            elif kind is float and (type(value) not in (int, float) or not math.isfinite(value)):
+                found.append(f"{field.name} {value!r} is not a finite number")
+            elif kind is not float and kind is not int and type(value) is not kind:
+                found.append(f"{field.name} {value!r} is not a {kind.__name__}")
+        if found:
+            return found
+        for name in ("sr", "n_fft", "hop_length", "n_frames", "n_mels"):
+            if getattr(self, name) < 1:
+                found.append(f"{name} is {getattr(self, name)}; it must be positive")
+        for name in ("top_db", "fmin", "fmax"):
+            if getattr(self, name) < 0:
+                found.append(f"{name} is {getattr(self, name)}; it must not be negative")
+        for name, allowed in (("y_axis", ("hz", "mel", "log")), ("layout", ("grid", "specshow")),
+                              ("low_row", ("bottom", "top"))):
+            if getattr(self, name) not in allowed:
+                found.append(f"{name} is {getattr(self, name)!r}, not one of {allowed}")
+        if not known_colormap(self.cmap):
+            found.append(f"cmap {self.cmap!r} is no matplotlib colormap")
+        try:
+            scipy.signal.get_window(self.window, 8)
+        except ValueError:
+            found.append(f"window {self.window!r} is no window scipy knows")
+        if not found and self.n_frames != self.stft_config.n_frames(self.length):
+            found.append(f"{self.n_frames} frames do not fit {self.length} samples (which give "
+                         f"{self.stft_config.n_frames(self.length)} at hop {self.hop_length})")
+        return found
+
+    def check(self, path: str | os.PathLike, what: str = "parameters") -> None:
+        """:class:`InputError` naming every problem found by :meth:`problems`."""
+        found = self.problems()
+        if found:
+            raise InputError(path, f"has impossible {what}: {'; '.join(found)}")
+
+
+_FIELD_KINDS = {"int": int, "float": float, "str": str, "bool": bool}
+#: Largest values accepted from metadata: far beyond any real use, small enough to compute with.
+_LIMITS = {"sr": 10**7, "n_fft": 1 << 20, "hop_length": 1 << 20, "n_frames": 1 << 31,
+           "length": 1 << 48, "n_mels": 1 << 16}
 
 
 def parse_encoding(name: str) -> tuple[str, int | None]:
@@ -284,7 +328,7 @@ def open_image(data: bytes, path: str | os.PathLike = "<image>") -> Image.Image:
             return Image.open(io.BytesIO(data))
     except UnidentifiedImageError:
         raise InputError(path, "is not an image file (no known image format)") from None
-    except (OSError, SyntaxError, ValueError) as exc:
+    except (OSError, SyntaxError, ValueError, NotImplementedError) as exc:
         raise InputError(path, f"is not a readable image ({exc})") from None
 
 
@@ -366,7 +410,17 @@ def decode_image(
         If the data is not a readable image, is too large, or no parameters are known for it.
     """
     image = open_image(data, path)
-    meta = read_meta(image, path) or meta
+    embedded = read_meta(image, path)
+    if embedded is None and meta is not None:
+        meta.check(path)
+    meta = embedded or meta
+    if meta is not None:
+        check_pixels((meta.n_frames, meta.n_rows), max_pixels, path)
+    if embedded is not None and (image.size[0] < meta.n_frames or image.size[1] < meta.n_rows):
+        raise InputError(
+            path, f"has {image.size[0]} x {image.size[1]} pixels, fewer than the "
+            f"{meta.n_frames} x {meta.n_rows} cells its specimg metadata describes: the "
+            "metadata does not belong to this picture (remove it and give the parameters)")
     if image.format == "JPEG" and meta is not None:
         image.draft("L" if meta.cmap in GREY_COLORMAPS else "RGB", (meta.n_frames, meta.n_rows))
     check_pixels(image.size, max_pixels, path)
@@ -379,7 +433,7 @@ def decode_image(
     try:
         with _bomb_guard_off():
             image.load()
-    except (OSError, SyntaxError, ValueError) as exc:
+    except (OSError, SyntaxError, ValueError, NotImplementedError) as exc:
         raise InputError(path, f"is not a readable image ({exc})") from None
     if min(image.size) < 1:
         raise InputError(path, f"is empty ({image.size[0]} x {image.size[1]} pixels)")

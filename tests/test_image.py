@@ -116,7 +116,8 @@ def test_garbage_and_unlabelled_images_raise_input_error(spectrogram):
     with pytest.raises(InputError, match="no specimg metadata"):
         decode_image(buffer.getvalue(), "bare.png")
     decoded, used = decode_image(buffer.getvalue(), "bare.png",
-                                 meta=with_encoding(meta, "png8", n_frames=4, n_fft=6))
+                                 meta=with_encoding(meta, "png8", n_frames=4, n_fft=6,
+                                                    length=3 * meta.hop_length))
     assert decoded.shape == (4, 4) and used.n_fft == 6
 
 
