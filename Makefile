@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # Stage commands call `python`: the venv's, even when it is not activated.
 RUN := PATH="$(CURDIR)/$(BIN):$$PATH"
 
-.PHONY: install browser repro test lint bench lock clean
+.PHONY: install browser repro test lint bench bench-pipeline lock clean
 
 install: $(STAMP)
 
@@ -41,6 +41,10 @@ browser:
 # Speed and quality of the phase methods against librosa (needs `make repro` first).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/phase.py --json benchmarks/phase-results.json
+
+# Pipeline throughput with 1 and all jobs, segmentation memory, no-op repro (about 15 min).
+bench-pipeline: $(STAMP)
+	$(RUN) python benchmarks/pipeline.py
 
 # Re-pin the whole tree after editing pyproject.toml's dependencies.
 lock:
