@@ -20,6 +20,7 @@ from .errors import InputError
 AUDIO_EXTENSIONS = (".wav", ".flac", ".ogg", ".oga", ".mp3", ".aif", ".aiff")
 TailPolicy = Literal["drop", "pad", "last_window"]
 Mixdown = Literal["mean", "first"]
+NO_SAMPLES = "holds no audio samples; remove the file"
 
 
 def load_audio(path: str | os.PathLike, sr: int, mixdown: Mixdown = "mean") -> np.ndarray:
@@ -56,9 +57,13 @@ def load_audio(path: str | os.PathLike, sr: int, mixdown: Mixdown = "mean") -> n
         ) from None
     if y.ndim == 2:
         y = y.mean(axis=0) if mixdown == "mean" else y[0]
+    _check_samples(path, y)
+    return np.ascontiguousarray(y, dtype=np.float32)
+
+
+def _check_samples(path: str | os.PathLike, y: np.ndarray) -> None:
     if not np.all(np.isfinite(y)):
         raise InputError(path, "holds NaN or infinite samples; repair or remove the file")
-    return np.ascontiguousarray(y, dtype=np.float32)
 
 
 def clip_offsets(
@@ -156,19 +161,23 @@ def stream_clips(
     InputError
         If the file cannot be decoded, holds no samples, or holds NaN or infinite samples.
     """
+    if mixdown not in ("mean", "first"):
+        raise ValueError(f"mixdown must be mean or first, got {mixdown!r}")
     if os.path.getsize(path) == 0:
         raise InputError(path, "is empty (0 bytes); remove it or copy it again")
     try:
         handle = sf.SoundFile(path)
     except (sf.LibsndfileError, RuntimeError):  # not for libsndfile: librosa's fallbacks
         y = load_audio(path, sr, mixdown)
+        if len(y) == 0:
+            raise InputError(path, NO_SAMPLES) from None
         for offset in clip_offsets(len(y), clip_length, step, tail):
             yield offset, cut_clip(y, offset, clip_length), min(clip_length, len(y) - offset)
         return
     with handle:
         n_out = math.ceil(handle.frames * sr / handle.samplerate)
         if n_out == 0:
-            raise InputError(path, "holds no audio samples; remove the file")
+            raise InputError(path, NO_SAMPLES)
         offsets = clip_offsets(n_out, clip_length, step, tail)
         resampler = None
         if handle.samplerate != sr:
@@ -189,8 +198,7 @@ def stream_clips(
             if last and frames_read < handle.frames:
                 raise InputError(path, f"is truncated: its header promises {handle.frames} "
                                  f"frames, it holds {frames_read}; repair or remove the file")
-            if not np.all(np.isfinite(block)):
-                raise InputError(path, "holds NaN or infinite samples; repair or remove the file")
+            _check_samples(path, block)
             mono = block.mean(axis=1) if mixdown == "mean" else block[:, 0]
             if resampler is not None:
                 mono = resampler.resample_chunk(mono, last=last)

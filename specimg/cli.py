@@ -19,11 +19,11 @@ from pathlib import Path
 
 from .audio import encode_audio
 from .errors import InputError
-from .fileio import exit_on_sigterm, write_atomic
+from .fileio import exit_on_sigterm, init_worker, write_atomic
 from .geometry import count_frames
 from .image import MAX_PIXELS, ImageMeta, open_image, read_meta
 from .inversion import invert_image
-from .phase import DEFAULT_METHOD, METHODS
+from .phase import DEFAULT_METHOD, METHODS, fft_workers
 from .spectrum import StftConfig
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp")
@@ -137,14 +137,14 @@ def command_invert(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     jobs_at_once = max(1, min(args.jobs, len(todo)))
-    fft_workers = -1 if jobs_at_once == 1 else 1  # one FFT thread per process when parallel
+    workers = fft_workers(jobs_at_once)
     with contextlib.ExitStack() as stack:
-        pool = stack.enter_context(ProcessPoolExecutor(jobs_at_once, initializer=exit_on_sigterm))
-        progress = stack.enter_context(
-            tqdm(total=len(todo), unit="image", disable=None, file=sys.stderr))
-        futures = {pool.submit(_attempt, job, args, fft_workers): job for job in todo}
+        pool = stack.enter_context(ProcessPoolExecutor(jobs_at_once, initializer=init_worker))
         # Interrupted (Ctrl-C, SIGTERM): drop the queued images, let running ones finish.
         stack.callback(pool.shutdown, cancel_futures=True)
+        progress = stack.enter_context(
+            tqdm(total=len(todo), unit="image", disable=None, file=sys.stderr))
+        futures = {pool.submit(_attempt, job, args, workers): job for job in todo}
         for future in as_completed(futures):
             progress.update()
             try:

@@ -72,3 +72,10 @@ def exit_on_sigterm() -> None:
     main process and as the initializer of worker processes.
     """
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+
+
+def init_worker() -> None:
+    """Initializer of worker processes: SIGTERM exits cleanly; Ctrl-C is the parent's to handle
+    (it cancels queued work and lets running work finish), so idle workers print nothing."""
+    exit_on_sigterm()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)

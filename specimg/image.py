@@ -23,7 +23,6 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields
 
 import numpy as np
-import scipy.signal
 from PIL import Image, PngImagePlugin, UnidentifiedImageError
 
 from .colormap import GREY_COLORMAPS, image_to_unit, known_colormap
@@ -140,8 +139,10 @@ class ImageMeta:
                               ("low_row", ("bottom", "top"))):
             if getattr(self, name) not in allowed:
                 found.append(f"{name} is {getattr(self, name)!r}, not one of {allowed}")
-        if not known_colormap(self.cmap):
+        if self.cmap not in GREY_COLORMAPS and not known_colormap(self.cmap):
             found.append(f"cmap {self.cmap!r} is no matplotlib colormap")
+        import scipy.signal
+
         try:
             scipy.signal.get_window(self.window, 8)
         except ValueError:
@@ -416,7 +417,9 @@ def decode_image(
     meta = embedded or meta
     if meta is not None:
         check_pixels((meta.n_frames, meta.n_rows), max_pixels, path)
-    if embedded is not None and (image.size[0] < meta.n_frames or image.size[1] < meta.n_rows):
+    drawn = meta is not None and meta.encoding == "specshow"  # a drawing: any pixel grid
+    if embedded is not None and not drawn and (
+            image.size[0] < meta.n_frames or image.size[1] < meta.n_rows):
         raise InputError(
             path, f"has {image.size[0]} x {image.size[1]} pixels, fewer than the "
             f"{meta.n_frames} x {meta.n_rows} cells its specimg metadata describes: the "

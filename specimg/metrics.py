@@ -10,8 +10,6 @@ from collections.abc import Mapping
 
 import librosa
 import numpy as np
-import pesq
-import pystoi
 
 from .spectrum import StftConfig, stft
 
@@ -74,6 +72,8 @@ def pesq_wb(reference: np.ndarray, estimate: np.ndarray, sr: int) -> float:
     Both signals are resampled from ``sr`` (Hz) to 16 kHz and compared over the shorter length.
     Returns NaN where PESQ finds no speech (e.g. a silent clip).
     """
+    import pesq  # here, not at start-up: only speech scoring needs it
+
     ref, est = _speech_pair(reference, estimate, sr)
     try:
         return float(pesq.pesq(SPEECH_RATE, ref, est, "wb"))
@@ -86,6 +86,8 @@ def stoi(reference: np.ndarray, estimate: np.ndarray, sr: int) -> float:
 
     Both signals are resampled from ``sr`` (Hz) to 16 kHz and compared over the shorter length.
     """
+    import pystoi
+
     ref, est = _speech_pair(reference, estimate, sr)
     return float(pystoi.stoi(ref, est, SPEECH_RATE))
 
@@ -154,6 +156,8 @@ class ConvergenceLog:
     """
 
     def __init__(self, references: Mapping[str, np.ndarray], every: int = 5) -> None:
+        if every < 1:
+            raise ValueError(f"every must be at least 1, got {every}")
         self.references = dict(references)
         self.every = every
         self.rows: list[dict[str, float]] = []

@@ -356,6 +356,12 @@ def _integrate(level, order, time_step, freq_step, phase):
                 pending += 1
 
 
+def fft_workers(processes: int) -> int:
+    """``scipy.fft`` workers for each of ``processes`` processes running side by side: all
+    cores for one, one each otherwise (the results do not depend on it)."""
+    return -1 if processes <= 1 else 1
+
+
 def reconstruct(
     S: np.ndarray,
     config: StftConfig,

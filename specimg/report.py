@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from .spectrum import AMIN
+from .spectrum import AMIN, peak_db
 
 #: What each column of the summary table means; the page explains them in this order.
 COLUMNS = {
@@ -151,7 +151,7 @@ def plot_spectrograms(
     top_db : float
         Range shown below the first panel's peak (dB).
     """
-    peak = 20.0 * math.log10(max(float(np.max(panels[0][1], initial=0.0)), AMIN))
+    peak = peak_db(panels[0][1])
     figure = Figure(figsize=(4.2 * len(panels), 3.0), layout="constrained")
     for index, (title, S) in enumerate(panels):
         axes = figure.add_subplot(1, len(panels), index + 1)

@@ -23,11 +23,12 @@ import yaml
 from tqdm import tqdm
 
 from specimg.errors import InputError
-from specimg.fileio import exit_on_sigterm
+from specimg.fileio import exit_on_sigterm, init_worker
 from specimg.spectrum import StftConfig
 
 PARAMS_FILE = Path("params.yaml")
 MANIFEST_NAME = "manifest.csv"
+CONVERGENCE_NAME = "convergence.csv"  # beside each invert stage's audio
 EXECUTORS = ("local", "dask")
 
 
@@ -62,9 +63,9 @@ def csv_text(frame: pd.DataFrame, float_format: str | None = "%.4f") -> str:
 
 
 def n_jobs(params: dict) -> int:
-    """``parallel.n_jobs`` as a worker count: -1 (the default) means every core."""
+    """``parallel.n_jobs`` as a worker count: -1 (the default) means every core we may use."""
     jobs = int((params.get("parallel") or {}).get("n_jobs", -1))
-    return (os.cpu_count() or 1) if jobs < 1 else jobs
+    return len(os.sched_getaffinity(0)) if jobs < 1 else jobs
 
 
 def map_items(function: Callable[[Any], Any], items: Sequence, params: dict,
@@ -85,7 +86,7 @@ def map_items(function: Callable[[Any], Any], items: Sequence, params: dict,
             return _map_dask(function, items, workers, settings.get("scheduler_address"), bar)
         if workers == 1:
             return [_tick(function(item), bar) for item in items]
-        with ProcessPoolExecutor(workers, initializer=exit_on_sigterm) as pool:
+        with ProcessPoolExecutor(workers, initializer=init_worker) as pool:
             futures = [pool.submit(function, item) for item in items]
             try:
                 return [_tick(future.result(), bar) for future in futures]

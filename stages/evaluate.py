@@ -20,8 +20,6 @@ import pandas as pd
 from specimg.audio import read_audio
 from specimg.errors import InputError
 from specimg.fileio import write_json, write_text
-from specimg.image import image_suffix
-from specimg.inversion import image_to_magnitude
 from specimg.metrics import (
     log_spectral_distance_db,
     reconstruction_scores,
@@ -29,6 +27,7 @@ from specimg.metrics import (
 )
 from specimg.spectrum import StftConfig
 from stages.common import (
+    CONVERGENCE_NAME,
     PARAMS_FILE,
     csv_text,
     load_params,
@@ -37,7 +36,7 @@ from stages.common import (
     run,
     stft_config,
 )
-from stages.invert import CONVERGENCE_NAME
+from stages.decoding import decoded_magnitude
 
 IMAGE_METRICS = ("image_sc_db", "image_lsd_db")
 METHOD_METRICS = ("sc_db", "consistency_sc_db", "lsd_db", "snr_db", "loudness_error_db",
@@ -78,9 +77,7 @@ def score_clip(clip: dict, args: argparse.Namespace, config: StftConfig,
     lsd_top_db = float(params["evaluate"]["lsd_top_db"])
     rows = []
     for encoding in params["encode"]["encodings"]:
-        image = args.images_dir / encoding / f"{clip_id}{image_suffix(encoding)}"
-        S_decoded, _ = image_to_magnitude(image.read_bytes(), image,
-                                          floor_silence=bool(params["invert"]["floor_silence"]))
+        S_decoded = decoded_magnitude(args.images_dir, encoding, clip_id, params)
         image_scores = {
             "image_sc_db": spectral_convergence_db(S, S_decoded),
             "image_lsd_db": log_spectral_distance_db(S, S_decoded, lsd_top_db),
@@ -97,9 +94,9 @@ def score_clip(clip: dict, args: argparse.Namespace, config: StftConfig,
 
 def convergence_means(recon_dir: Path, encoding: str, methods: list[str]) -> pd.DataFrame:
     """Mean SC over clips at each recorded iteration of each iterative method."""
-    records = pd.concat(
-        [pd.read_csv(recon_dir / encoding / m / CONVERGENCE_NAME).assign(method=m)
-         for m in methods], ignore_index=True)
+    tables = [pd.read_csv(recon_dir / encoding / m / CONVERGENCE_NAME).assign(method=m)
+              for m in methods]
+    records = pd.concat([t for t in tables if len(t)] or tables, ignore_index=True)
     means = records.drop(columns="clip_id").groupby(["method", "iteration"], sort=False)
     return means.mean().reset_index()
 

@@ -10,12 +10,21 @@ import numpy as np
 import pandas as pd
 
 from specimg.audio import encode_audio
+from specimg.errors import InputError
 from specimg.fileio import write_atomic, write_text
 from specimg.inversion import image_to_magnitude, magnitude_to_audio
 from specimg.metrics import ConvergenceLog
-from stages.common import csv_text, load_params, map_items, n_jobs, run
+from specimg.phase import fft_workers
+from stages.common import (
+    CONVERGENCE_NAME,
+    PARAMS_FILE,
+    csv_text,
+    load_params,
+    map_items,
+    n_jobs,
+    run,
+)
 
-CONVERGENCE_NAME = "convergence.csv"
 CONVERGENCE_COLUMNS = ["clip_id", "iteration", "sc_db", "consistency_sc_db"]
 
 
@@ -50,11 +59,11 @@ def main() -> None:
     args = parser.parse_args()
     params = load_params()
 
+    if int(params["invert"]["record_every"]) < 1:
+        raise InputError(PARAMS_FILE, "invert.record_every must be at least 1")
     images = sorted(p for p in args.images_dir.iterdir() if not p.name.startswith("."))
-    # One FFT thread per process when processes run side by side (FFT results do not depend
-    # on the thread count: each transform runs on one thread).
     work = partial(invert_clip, args=args, params=params["invert"],
-                   fft_workers=1 if n_jobs(params) > 1 else -1)
+                   fft_workers=fft_workers(min(n_jobs(params), len(images))))
     records = map_items(work, images, params, f"invert {args.method}")
     convergence = pd.DataFrame([row for rows in records for row in rows],
                                columns=CONVERGENCE_COLUMNS)

@@ -15,8 +15,6 @@ import pandas as pd
 from specimg.audio import read_audio
 from specimg.errors import InputError
 from specimg.fileio import write_atomic, write_text
-from specimg.image import image_suffix
-from specimg.inversion import image_to_magnitude
 from specimg.report import (
     ClipSection,
     Player,
@@ -28,7 +26,15 @@ from specimg.report import (
     render_report,
 )
 from specimg.spectrum import stft
-from stages.common import PARAMS_FILE, load_params, map_items, read_manifest, run, stft_config
+from stages.common import (
+    PARAMS_FILE,
+    load_params,
+    map_items,
+    read_manifest,
+    run,
+    stft_config,
+)
+from stages.decoding import decoded_magnitude
 
 
 def url(target: Path, page_dir: Path) -> str:
@@ -36,15 +42,17 @@ def url(target: Path, page_dir: Path) -> str:
     return quote(Path(os.path.relpath(target, page_dir)).as_posix())
 
 
-def clip_section(clip: dict, args: argparse.Namespace, params: dict,
-                 results: pd.DataFrame) -> ClipSection:
-    """Draw one clip's spectrograms (original, decoded picture, reconstruction); its section."""
+def clip_section(clip_scores: tuple[dict, pd.DataFrame], args: argparse.Namespace,
+                 params: dict) -> ClipSection:
+    """Draw one clip's spectrograms (original, decoded picture, reconstruction); its section.
+
+    ``clip_scores`` is the clip's manifest row and its rows of ``results.csv``.
+    """
+    clip, scores = clip_scores
     config = stft_config(params)
     clip_id, page_dir = clip["clip_id"], args.page.parent
     encoding, method = params["report"]["encoding"], params["report"]["method"]
-    image = args.images_dir / encoding / f"{clip_id}{image_suffix(encoding)}"
-    S_decoded, _ = image_to_magnitude(image.read_bytes(), image,
-                                      floor_silence=bool(params["invert"]["floor_silence"]))
+    S_decoded = decoded_magnitude(args.images_dir, encoding, clip_id, params)
     y, _ = read_audio(args.recon_dir / encoding / method / f"{clip_id}.flac")
     picture = plot_spectrograms([
         ("original", np.load(args.spec_dir / f"{clip_id}.mag.npy")),
@@ -52,11 +60,12 @@ def clip_section(clip: dict, args: argparse.Namespace, params: dict,
         (f"{method} reconstruction", np.abs(stft(y, config))),
     ], config.sr, config.hop_length, float(params["stft"]["top_db"]))
     picture_path = write_atomic(args.assets_dir / f"{clip_id}.png", picture)
-    scores = results[results["clip_id"] == clip_id].set_index(["encoding", "method"])
     players = {
-        (e, m): Player(f"{e} / {m}", url(args.recon_dir / e / m / f"{clip_id}.flac", page_dir),
-                       f"SC {row.sc_db:.1f} dB")
-        for (e, m), row in scores.iterrows()
+        (row.encoding, row.method): Player(
+            f"{row.encoding} / {row.method}",
+            url(args.recon_dir / row.encoding / row.method / f"{clip_id}.flac", page_dir),
+            f"SC {row.sc_db:.1f} dB")
+        for row in scores.itertuples()
     }
     return ClipSection(
         clip_id=clip_id,
@@ -97,8 +106,11 @@ def main() -> None:
     for _, name, data in plots:
         write_atomic(args.assets_dir / name, data)
 
-    sections = map_items(partial(clip_section, args=args, params=params, results=results),
-                         read_manifest(args.clips_dir).to_dict("records"), params, "report")
+    by_clip = dict(iter(results.groupby("clip_id", sort=False)))
+    clips = [(clip, by_clip[clip["clip_id"]])
+             for clip in read_manifest(args.clips_dir).to_dict("records")]
+    sections = map_items(partial(clip_section, args=args, params=params), clips, params,
+                         "report")
 
     write_text(args.page, render_report(
         title="specimg: what the spectrogram picture cost",

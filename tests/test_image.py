@@ -188,3 +188,16 @@ def test_audio_diffusion_style_mel_image_round_trip(harmonic_signal, small_confi
                      peak_db=0.0, top_db=TOP_DB, y_axis="mel", n_mels=64, low_row="top")
     decoded, _ = decode_image(buffer.getvalue(), "ad.png", meta=meta)
     np.testing.assert_allclose(TOP_DB * decoded, db + TOP_DB, atol=TOP_DB / 255 / 2 + 1e-3)
+
+
+def test_specshow_picture_coarser_than_its_frames_still_decodes(spectrogram):
+    """A 60 s clip has 2584 frames; the default 2000 px specshow figure is narrower."""
+    levels, meta = spectrogram
+    meta = with_encoding(meta, "specshow")
+    db = meta.peak_db - TOP_DB + TOP_DB * levels
+    data = render_specshow(db, meta, figsize=(1.5, 1.5), dpi=100, quality=95)
+    width, height = Image.open(io.BytesIO(data)).size
+    assert width < meta.n_frames and height > 0
+    decoded, _ = decode_image(data)
+    assert decoded.shape == levels.shape
+    assert np.sqrt(np.mean((TOP_DB * (decoded - levels)) ** 2)) < 12.0  # blurred, not refused
