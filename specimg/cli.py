@@ -18,11 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .audio import encode_audio
+from .codec import MAX_PIXELS, open_image
 from .errors import InputError
 from .fileio import exit_on_sigterm, init_worker, write_atomic
 from .geometry import count_frames
-from .image import MAX_PIXELS, ImageMeta, open_image, read_meta
 from .inversion import invert_image
+from .metadata import ImageMeta, read_meta
 from .phase import DEFAULT_METHOD, METHODS, fft_workers
 from .spectrum import StftConfig
 

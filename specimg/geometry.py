@@ -8,8 +8,8 @@ import numpy as np
 import scipy.fft
 import scipy.ndimage
 
+from .codec import check_pixels, open_image
 from .errors import InputError
-from .image import check_pixels, open_image
 
 #: A frame count is trusted only if its spectral line stands this far above its neighbourhood
 #: (measured: 22 to 103 for specshow pictures, at most 10.2 for chance peaks of pictures with one
@@ -80,16 +80,24 @@ def estimate_n_frames(profile: np.ndarray, min_pixels_per_frame: float = 3.0) ->
     return n_frames if edge_columns <= MAX_EDGES_PER_FRAME * n_frames else None
 
 
+#: Pixels decoded to count frames: a JPEG beyond this is counted at a reduced DCT scale, which
+#: keeps its cell edges as long as a frame stays 3 px wide (:func:`estimate_n_frames`).
+COUNT_PIXELS = 120_000_000
+
+
 def count_frames(data: bytes, path: str | os.PathLike, max_pixels: int) -> int | None:
-    """:func:`estimate_n_frames` of an image file, decoded as grey at the finest scale that
-    stays within ``max_pixels`` (a JPEG may decode at 1/2, 1/4 or 1/8 scale)."""
+    """:func:`estimate_n_frames` of an image file, decoded as grey.
+
+    The picture must fit ``max_pixels`` at full resolution (it is decoded so to invert it); a
+    JPEG over :data:`COUNT_PIXELS` is counted at 1/2, 1/4 or 1/8 scale.
+    """
     image = open_image(data, path)
+    check_pixels(image.size, max_pixels, path)
     width, height = image.size
     scales = (1, 2, 4, 8) if image.format == "JPEG" else (1,)
-    scale = next((s for s in scales if (width / s) * (height / s) <= max_pixels), scales[-1])
+    scale = next((s for s in scales if (width / s) * (height / s) <= COUNT_PIXELS), scales[-1])
     if scale > 1:  # Pillow's draft takes the largest scale that keeps at least this size
         image.draft("L", (width // scale, height // scale))
-    check_pixels(image.size, max_pixels, path)
     try:
         pixels = np.asarray(image.convert("L"))
     except (OSError, SyntaxError, ValueError) as exc:

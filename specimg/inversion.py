@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .image import MAX_PIXELS, ImageMeta, decode_image
+from .codec import MAX_PIXELS, decode_image
+from .metadata import ImageMeta
 from .phase import DEFAULT_METHOD, reconstruct
 from .spectrum import mel_power_to_magnitude, unit_to_magnitude
 
@@ -87,7 +88,7 @@ def invert_image(
         speech clips, PESQ-WB +0.8 to +1.5, STOI and spectral convergence unchanged or better,
         music unchanged (``benchmarks/floor_silence.py``).
     max_pixels : int
-        Decompression-bomb limit (see :func:`specimg.image.decode_image`).
+        Decompression-bomb limit (see :func:`specimg.codec.decode_image`).
     true_phase : np.ndarray, optional
         For the ``oracle`` method.
     **phase_options

@@ -3,38 +3,43 @@
 from __future__ import annotations
 
 import argparse
-from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
 import numpy as np
 
+from specimg.codec import encode_levels, image_suffix, parse_encoding
+from specimg.drawing import SpecshowStyle, draw_levels
+from specimg.errors import InputError
 from specimg.fileio import write_atomic, write_json
-from specimg.image import ImageMeta, encode_levels, image_suffix, parse_encoding, render_specshow
-from specimg.spectrum import magnitude_to_unit, peak_db
-from stages.common import load_params, map_items, read_manifest, run, stft_config
+from specimg.metadata import ImageMeta
+from specimg.spectrum import StftConfig, magnitude_to_unit, peak_db
+from stages.common import PARAMS_FILE, load_params, map_items, read_manifest, run, stft_config
 
 
-def encode_clip(clip: dict, args: argparse.Namespace, params: dict) -> int:
+def encode_clip(clip: dict, args: argparse.Namespace, config: StftConfig, top_db: float,
+                style: SpecshowStyle | None) -> int:
     """Write one clip's image; its size in bytes."""
-    config = stft_config(params)
-    top_db = float(params["stft"]["top_db"])
-    specshow = params["encode"]["specshow"]
     S = np.load(args.spec_dir / f"{clip['clip_id']}.mag.npy")
     peak = peak_db(S)
     levels = magnitude_to_unit(S, peak, top_db)
     meta = ImageMeta(**config.as_dict(), n_frames=S.shape[1], length=int(clip["n_samples"]),
                      peak_db=peak, top_db=top_db, encoding=args.encoding)
-    if parse_encoding(args.encoding)[0] == "specshow":
-        # The user's picture: specshow spans the dB values' own min..max.
-        db = peak - top_db + top_db * levels
-        meta = replace(meta, top_db=float(db.max() - db.min()), cmap=specshow["cmap"])
-        data = render_specshow(db, meta, tuple(specshow["figsize"]), float(specshow["dpi"]),
-                               int(specshow["quality"]))
-    else:
-        data = encode_levels(levels, meta)
+    data = encode_levels(levels, meta) if style is None else draw_levels(levels, meta, style)[0]
     write_atomic(args.images_dir / f"{clip['clip_id']}{image_suffix(args.encoding)}", data)
     return len(data)
+
+
+def specshow_style(params: dict, encoding: str) -> SpecshowStyle:
+    """The drawing style ``encode.specshow.<encoding>`` of a specshow encoding."""
+    styles = params["encode"].get("specshow") or {}
+    if encoding not in styles:
+        raise InputError(PARAMS_FILE, f"encode.specshow has no entry {encoding!r}: add one "
+                         "(width_per_second, height, quality, cmap) for this encoding")
+    try:
+        return SpecshowStyle.from_params(styles[encoding], f"encode.specshow.{encoding}")
+    except ValueError as exc:
+        raise InputError(PARAMS_FILE, str(exc)) from None
 
 
 def main() -> None:
@@ -46,11 +51,16 @@ def main() -> None:
     parser.add_argument("sizes_json", type=Path)
     args = parser.parse_args()
     params = load_params()
-    parse_encoding(args.encoding)  # a bad name fails here, once
+    try:
+        kind, _ = parse_encoding(args.encoding)
+    except ValueError as exc:
+        raise InputError(PARAMS_FILE, f"encode.encodings: {exc}") from None
+    style = specshow_style(params, args.encoding) if kind == "specshow" else None
 
     manifest = read_manifest(args.clips_dir)
-    sizes = map_items(partial(encode_clip, args=args, params=params),
-                      manifest.to_dict("records"), params, f"encode {args.encoding}")
+    work = partial(encode_clip, args=args, config=stft_config(params),
+                   top_db=float(params["stft"]["top_db"]), style=style)
+    sizes = map_items(work, manifest.to_dict("records"), params, f"encode {args.encoding}")
     seconds = float(manifest["duration_s"].sum())
     write_json(args.sizes_json, {
         "bytes_per_second": round(sum(sizes) / seconds, 1),

@@ -1,0 +1,180 @@
+"""The parameters a spectrogram picture needs to become audio, stored inside the picture.
+
+Every image made here carries its :class:`ImageMeta` in its own metadata: a PNG text chunk or a
+JPEG comment, keyed ``specimg``. An image is therefore invertible with no side file, and its
+loudness survives (a picture of dB values alone has none).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from dataclasses import asdict, dataclass, fields
+
+from PIL import Image
+
+from .colormap import known_colormap
+from .errors import InputError
+from .spectrum import StftConfig
+
+__all__ = ["METADATA_KEY", "ImageMeta", "jpeg_comment", "read_meta"]
+
+METADATA_KEY = "specimg"
+_JPEG_COMMENT_PREFIX = METADATA_KEY.encode() + b":"
+
+
+@dataclass(frozen=True)
+class ImageMeta:
+    """Everything needed to turn a spectrogram image back into audio.
+
+    Attributes
+    ----------
+    sr, n_fft, hop_length, window, center
+        The STFT that made the spectrogram (see :class:`specimg.spectrum.StftConfig`).
+    n_frames : int
+        STFT frames (image columns, in cells).
+    length : int
+        Length of the original signal (samples).
+    peak_db : float
+        Level of the brightest cell, dB re amplitude 1.0 (full scale).
+    top_db : float
+        Dynamic range from the darkest to the brightest level (dB).
+    encoding : str
+        The encoding that made the image (``png16``, ``jpeg75``, ``specshow``...).
+    cmap : str
+        Colormap of the picture (``gray`` for our grey images).
+    y_axis : {"hz", "mel", "log"}
+        Frequency axis: linear STFT bins, mel bands (levels are dB of mel *power*, as
+        ``power_to_db(melspectrogram(...))``), or STFT bins on specshow's log axis.
+    n_mels, fmin, fmax
+        The mel bands (``fmax`` 0 means ``sr / 2``).
+    layout : {"grid", "specshow"}
+        ``grid``: uniform cells of whole level steps (our PNG/JPEG, audio-diffusion's images);
+        ``specshow``: drawn by ``librosa.display.specshow``, on its ``y_axis`` scale and with
+        matplotlib's colour quantisation.
+    low_row : {"bottom", "top"}
+        Where the lowest band is: at the bottom (specshow, ours) or in row 0 (audio-diffusion).
+    """
+
+    sr: int
+    n_fft: int
+    hop_length: int
+    window: str
+    center: bool
+    n_frames: int
+    length: int
+    peak_db: float
+    top_db: float
+    encoding: str = ""
+    cmap: str = "gray"
+    y_axis: str = "hz"
+    n_mels: int = 128
+    fmin: float = 0.0
+    fmax: float = 0.0
+    layout: str = "grid"
+    low_row: str = "bottom"
+
+    @property
+    def stft_config(self) -> StftConfig:
+        return StftConfig(self.sr, self.n_fft, self.hop_length, self.window, self.center)
+
+    @property
+    def n_bins(self) -> int:
+        return self.stft_config.n_bins
+
+    @property
+    def n_rows(self) -> int:
+        """Rows of the cell grid: mel bands or STFT bins."""
+        return self.n_mels if self.y_axis == "mel" else self.n_bins
+
+    @property
+    def drawn(self) -> bool:
+        """Whether ``librosa.display.specshow`` drew the picture (rather than one pixel a cell)."""
+        return self.layout == "specshow" or self.encoding.startswith("specshow")
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), sort_keys=True, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text: str | bytes, path: str | os.PathLike = "<image>") -> ImageMeta:
+        """Parse metadata written by :meth:`to_json`; :class:`InputError` if malformed."""
+        try:
+            raw = json.loads(text)
+            known = {field.name for field in fields(cls)}
+            meta = cls(**{key: value for key, value in raw.items() if key in known})
+        except (ValueError, TypeError, AttributeError, RecursionError) as exc:
+            raise InputError(path, f"has malformed specimg metadata ({exc})") from None
+        meta.check(path, "specimg metadata")
+        return meta
+
+    def problems(self) -> list[str]:
+        """What is wrong with these parameters: wrong types, impossible or unknown values."""
+        found = []
+        for field in fields(self):
+            value = getattr(self, field.name)
+            kind = _FIELD_KINDS[field.type]
+            if kind is int and (type(value) is not int or not 0 <= value <= _LIMITS[field.name]):
+                found.append(f"{field.name} {value!r} is not an integer in "
+                             f"0..{_LIMITS[field.name]}")
+            elif kind is float and (type(value) not in (int, float) or not math.isfinite(value)):
+                found.append(f"{field.name} {value!r} is not a finite number")
+            elif kind is not float and kind is not int and type(value) is not kind:
+                found.append(f"{field.name} {value!r} is not a {kind.__name__}")
+        if found:
+            return found
+        for name in ("sr", "n_fft", "hop_length", "n_frames", "n_mels"):
+            if getattr(self, name) < 1:
+                found.append(f"{name} is {getattr(self, name)}; it must be positive")
+        for name in ("top_db", "fmin", "fmax"):
+            if getattr(self, name) < 0:
+                found.append(f"{name} is {getattr(self, name)}; it must not be negative")
+        for name, allowed in (("y_axis", ("hz", "mel", "log")), ("layout", ("grid", "specshow")),
+                              ("low_row", ("bottom", "top"))):
+            if getattr(self, name) not in allowed:
+                found.append(f"{name} is {getattr(self, name)!r}, not one of {allowed}")
+        if not known_colormap(self.cmap):
+            found.append(f"cmap {self.cmap!r} is no matplotlib colormap")
+        import scipy.signal
+
+        try:
+            scipy.signal.get_window(self.window, 8)
+        except ValueError:
+            found.append(f"window {self.window!r} is no window scipy knows")
+        if not found and self.n_frames != self.stft_config.n_frames(self.length):
+            found.append(f"{self.n_frames} frames do not fit {self.length} samples (which give "
+                         f"{self.stft_config.n_frames(self.length)} at hop {self.hop_length})")
+        return found
+
+    def check(self, path: str | os.PathLike, what: str = "parameters") -> None:
+        """:class:`InputError` naming every problem found by :meth:`problems`."""
+        found = self.problems()
+        if found:
+            raise InputError(path, f"has impossible {what}: {'; '.join(found)}")
+
+
+_FIELD_KINDS = {"int": int, "float": float, "str": str, "bool": bool}
+#: Largest values accepted from metadata: far beyond any real use, small enough to compute with.
+_LIMITS = {"sr": 10**7, "n_fft": 1 << 20, "hop_length": 1 << 20, "n_frames": 1 << 31,
+           "length": 1 << 48, "n_mels": 1 << 16}
+
+
+def jpeg_comment(meta: ImageMeta) -> bytes:
+    """The JPEG comment that carries ``meta``."""
+    return _JPEG_COMMENT_PREFIX + meta.to_json().encode()
+
+
+def read_meta(image: Image.Image, path: str | os.PathLike = "<image>") -> ImageMeta | None:
+    """The :class:`ImageMeta` stored in an opened image, or None if it has none.
+
+    Text chunks and comments that are not ours (any key, str or bytes) are ignored.
+    """
+    text = image.info.get(METADATA_KEY)
+    comment = image.info.get("comment", b"")
+    if isinstance(comment, str):
+        comment = comment.encode("latin-1", "replace")
+    if text is None and isinstance(comment, bytes) and comment.startswith(_JPEG_COMMENT_PREFIX):
+        text = comment[len(_JPEG_COMMENT_PREFIX) :]
+    if text is not None and not isinstance(text, (str, bytes)):
+        return None
+    return None if text is None else ImageMeta.from_json(text, path)

@@ -1,0 +1,181 @@
+"""From a picture's pixels to its STFT cells, without a float copy of the picture.
+
+Along an axis with at least one pixel per cell, every pixel belongs to the cell that holds its
+centre (as matplotlib's Agg drew it, or as a uniform grid places it), and a cell is the mean of
+its pixels: integer sums of the 8- or 16-bit pixel values, taken in strips of rows whose bounds
+fall on cell boundaries. Values become levels afterwards, cell by cell (:mod:`specimg.codec`).
+Along an axis with fewer pixels than cells (a picture shrunk for an image model), each cell
+is read by cubic spline interpolation at its centre (``benchmarks/user_pictures.py`` compares
+it with linear and blocky enlargement).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+
+import numpy as np
+from PIL import Image
+
+from .drawing import specshow_pixel_cells
+from .metadata import ImageMeta
+
+__all__ = ["cells_from_image", "column_cells", "row_cells", "uniform_cells"]
+
+#: Rows of pixels read at a time (a strip ends on the first cell boundary past this).
+STRIP_ROWS = 256
+
+#: Reads a strip of the picture (a PIL image) as unsigned integers, ``(rows, width)``.
+StripReader = Callable[[Image.Image], np.ndarray]
+
+
+def uniform_cells(n_pixels: int, n_cells: int, reverse: bool = False) -> np.ndarray:
+    """Cell of each pixel of an axis cut into ``n_cells`` equal cells: the one holding its centre.
+
+    ``reverse`` numbers the cells from the far end (rows of a picture whose lowest band is at
+    the bottom).
+    """
+    cells = np.minimum(((np.arange(n_pixels) + 0.5) * n_cells / n_pixels).astype(np.int64),
+                       n_cells - 1)
+    return n_cells - 1 - cells if reverse else cells
+
+
+def column_cells(meta: ImageMeta, width: int) -> np.ndarray:
+    """The frame of each pixel column."""
+    if meta.drawn:
+        return specshow_pixel_cells(meta, width, "x")
+    return uniform_cells(width, meta.n_frames)
+
+
+def row_cells(meta: ImageMeta, height: int) -> np.ndarray:
+    """The band (0 = lowest) of each pixel row, top row first."""
+    if meta.drawn:
+        return specshow_pixel_cells(meta, height, "y")
+    return uniform_cells(height, meta.n_rows, reverse=meta.low_row == "bottom")
+
+
+def _cell_centres(meta: ImageMeta, n_pixels: int, axis: str) -> np.ndarray:
+    """Pixel coordinates (0 = first pixel's centre) of each cell's centre on a uniform axis."""
+    n = meta.n_frames if axis == "x" else meta.n_rows
+    centres = (np.arange(n) + 0.5) * n_pixels / n - 0.5
+    if axis == "y" and meta.low_row == "bottom":
+        centres = centres[::-1]
+    return centres
+
+
+def _runs(cells: np.ndarray) -> np.ndarray:
+    """Start index of each run of equal values."""
+    return np.flatnonzero(np.diff(cells, prepend=cells[0] - 1))
+
+
+def _strip_bounds(starts: np.ndarray, n_pixels: int) -> list[tuple[int, int]]:
+    bounds = [0]
+    for start in starts[1:]:
+        if start - bounds[-1] >= STRIP_ROWS:
+            bounds.append(int(start))
+    bounds.append(n_pixels)
+    return list(itertools.pairwise(bounds))
+
+
+def _fill_missing(values: np.ndarray, present: np.ndarray, axis: int) -> np.ndarray:
+    """Linear interpolation along ``axis`` over the cells no pixel fell in."""
+    if present.all():
+        return values
+    moved = np.moveaxis(values, axis, 0)
+    have, lack = np.flatnonzero(present), np.flatnonzero(~present)
+    for column in range(moved.shape[1]):
+        moved[lack, column] = np.interp(lack, have, moved[have, column])
+    return np.moveaxis(moved, 0, axis)
+
+
+def cells_from_image(image: Image.Image, meta: ImageMeta, read_strip: StripReader, *,
+                     order: int = 3) -> np.ndarray:
+    """Reduce a decoded picture to its cell grid: the mean pixel value of every cell.
+
+    Parameters
+    ----------
+    image : PIL.Image.Image
+        The loaded picture, row 0 at the top.
+    meta : ImageMeta
+        Its parameters: the grid (``n_rows x n_frames``) and how it was drawn (``drawn``,
+        ``y_axis``, ``low_row``).
+    read_strip : callable
+        Reads a strip of ``image`` (a PIL image of some rows) as unsigned integers of at most
+        16 bits, ``(rows, width)``: 8-bit luminance, 16-bit grey, or fixed-point levels.
+    order : int
+        Spline order of the interpolation along axes with fewer pixels than cells: 3 (cubic,
+        the default), 1 (linear) or 0 (nearest pixel, a blocky enlargement).
+
+    Returns
+    -------
+    np.ndarray
+        float64 mean values, ``(meta.n_rows, meta.n_frames)``, row 0 the lowest band.
+    """
+    width, height = image.size
+    n_rows, n_frames = meta.n_rows, meta.n_frames
+    # Uniform axes coarser than their cells are interpolated; specshow's mel and log rows are
+    # not uniform, so a band no pixel row shows is interpolated from its neighbours instead.
+    sum_columns = width >= n_frames
+    uniform_rows = not meta.drawn or meta.y_axis == "hz"
+    sum_rows = height >= n_rows or not uniform_rows
+
+    if sum_columns:
+        columns = column_cells(meta, width)
+        column_starts = _runs(columns)
+        column_ids = columns[column_starts]
+        column_counts = np.bincount(columns, minlength=n_frames)
+    out_columns = n_frames if sum_columns else width
+    if sum_rows:
+        rows = row_cells(meta, height)
+        row_counts = np.bincount(rows, minlength=n_rows)
+        sums = np.zeros((n_rows, out_columns), np.uint64)
+        bounds = _strip_bounds(_runs(rows), height)
+    else:
+        pixel_rows = np.empty((height, out_columns), np.float64)
+        bounds = [(start, min(start + STRIP_ROWS, height))
+                  for start in range(0, height, STRIP_ROWS)]
+
+    def reduce_columns(block: np.ndarray) -> np.ndarray:
+        if not sum_columns:
+            return block
+        reduced = np.zeros((block.shape[0], n_frames), np.uint64)
+        reduced[:, column_ids] = np.add.reduceat(block, column_starts, axis=1, dtype=np.uint64)
+        return reduced
+
+    for top, bottom in bounds:
+        block = read_strip(image.crop((0, top, width, bottom)))
+        if sum_rows:
+            # Rows first: whole rows add as vectors, leaving ~1/20 of the data for the columns.
+            strip_rows = rows[top:bottom]
+            starts = _runs(strip_rows)
+            wide = np.uint32 if (bottom - top) * 65535 < 2**32 else np.uint64
+            banded = np.add.reduceat(block, starts, axis=0, dtype=wide)
+            # a band's rows are contiguous: each appears once in a strip (+= is safe)
+            sums[strip_rows[starts]] += reduce_columns(banded)
+        else:
+            pixel_rows[top:bottom] = reduce_columns(block)
+
+    if sum_rows:
+        count = np.maximum(row_counts, 1)[:, None].astype(np.float64)
+        if sum_columns:
+            count = count * np.maximum(column_counts, 1)[None, :]
+        cells = _fill_missing(sums / count, row_counts > 0, axis=0)
+    else:
+        if sum_columns:
+            pixel_rows /= np.maximum(column_counts, 1)[None, :]
+        cells = _interpolate(pixel_rows, _cell_centres(meta, height, "y"), 0, order)
+    if sum_columns:
+        return _fill_missing(cells, column_counts > 0, axis=1)
+    return _interpolate(cells, _cell_centres(meta, width, "x"), 1, order)
+
+
+def _interpolate(values: np.ndarray, centres: np.ndarray, axis: int, order: int) -> np.ndarray:
+    """Spline interpolation of ``values`` at pixel coordinates ``centres`` along ``axis``."""
+    import scipy.ndimage
+
+    other = np.arange(values.shape[1 - axis], dtype=np.float64)
+    if axis == 0:
+        grid = np.meshgrid(centres, other, indexing="ij")
+    else:
+        grid = np.meshgrid(other, centres, indexing="ij")
+    return scipy.ndimage.map_coordinates(values, grid, order=order, mode="nearest")
