@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # Stage commands call `python`: the venv's, even when it is not activated.
 RUN := PATH="$(CURDIR)/$(BIN):$$PATH"
 
-.PHONY: install browser repro test lint bench bench-pipeline lock clean
+.PHONY: install browser repro test lint bench bench-pictures bench-pipeline lock clean
 
 install: $(STAMP)
 
@@ -41,6 +41,11 @@ browser:
 # Speed and quality of the phase methods against librosa (needs `make repro` first).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/phase.py --json benchmarks/phase-results.json
+
+# Pictures drawn the user's way (20000 px JPEGs) through `specimg invert`, beside the naive
+# recipe and the true-phase floor (about 15 min).
+bench-pictures: $(STAMP)
+	$(RUN) python benchmarks/user_pictures.py --json benchmarks/user-pictures.json
 
 # Pipeline throughput with 1 and all jobs, segmentation memory, no-op repro (about 15 min).
 bench-pipeline: $(STAMP)

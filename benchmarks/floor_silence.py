@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from specimg.audio import read_audio
-from specimg.image import image_suffix
+from specimg.codec import image_suffix
 from specimg.inversion import invert_image
 from specimg.metrics import pesq_wb, spectral_convergence_db, stoi
 from specimg.phase import DEFAULT_METHOD

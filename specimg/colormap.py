@@ -73,10 +73,16 @@ def entry_levels(n: int, drawn: bool) -> np.ndarray:
     """The level each of a map's ``n`` entries stands for.
 
     A map drawn by matplotlib quantises level ``x`` to entry ``floor(x * n)``, so entry ``k``
-    stands for the middle of its interval, ``(k + 0.5) / n``; an image of whole level steps (our
-    PNG/JPEG, audio-diffusion's) stores entry ``k`` for ``k / (n - 1)``.
+    stands for the middle of its interval, ``(k + 0.5) / n``, except entry 0: it holds the dB
+    floor, where every value below ``top_db`` was clipped, so it stands for the floor, 0. An
+    image of whole level steps (our PNG/JPEG, audio-diffusion's) stores entry ``k`` for
+    ``k / (n - 1)``.
     """
-    return (np.arange(n) + 0.5) / n if drawn else np.arange(n) / (n - 1)
+    if not drawn:
+        return np.arange(n) / (n - 1)
+    levels = (np.arange(n) + 0.5) / n
+    levels[0] = 0.0
+    return levels
 
 
 def _table(cmap: str, drawn: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -113,7 +119,14 @@ def luminance_curve(cmap: str, drawn: bool) -> tuple[np.ndarray, np.ndarray] | N
         return None
     luminance = np.maximum.accumulate(luminance)
     values, group = np.unique(luminance, return_inverse=True)
-    return values, np.bincount(group, levels) / np.bincount(group)
+    group_levels = np.bincount(group, levels) / np.bincount(group)
+    floor = group[np.argmin(levels)]  # the floor's colour (shared or not) reads as the floor
+    group_levels[floor] = 0.0
+    if floor == 0 and len(values) > 1:
+        # luminances nearer the floor's than the next entry's are the floor too
+        values = np.insert(values, 1, (values[0] + values[1]) / 2)
+        group_levels = np.insert(group_levels, 1, 0.0)
+    return values, group_levels
 
 
 def luminance_to_level(luminance: np.ndarray, curve: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
