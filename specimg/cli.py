@@ -24,7 +24,7 @@ from .fileio import exit_on_sigterm, init_worker, write_atomic
 from .geometry import count_frames
 from .inversion import invert_image
 from .metadata import ImageMeta, read_meta
-from .phase import DEFAULT_METHOD, METHODS, fft_workers
+from .phase import DEFAULT_METHOD, METHODS, fft_workers, parse_n_iter
 from .spectrum import StftConfig
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp")
@@ -203,6 +203,13 @@ def command_info(args: argparse.Namespace) -> int:
     return status
 
 
+def _n_iter(value: str) -> int | str:
+    try:
+        return parse_n_iter(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="specimg", description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -218,7 +225,8 @@ def build_parser() -> argparse.ArgumentParser:
     invert.add_argument("--overwrite", action="store_true", help="redo existing outputs")
     invert.add_argument("--format", choices=("wav", "flac"), default="wav")
     invert.add_argument("--method", choices=METHODS[1:], default=DEFAULT_METHOD)
-    invert.add_argument("--n-iter", type=int, default=100)
+    invert.add_argument("--n-iter", type=_n_iter, default=100,
+                        help="phase iterations, or 'auto': stop when they stop improving")
     invert.add_argument("--seed", type=int, default=0)
     invert.add_argument("--floor-silence", action=argparse.BooleanOptionalAction, default=True,
                         help="decode pixels at the dB floor as silence (default; raises speech "

@@ -39,6 +39,15 @@ METHODS = (
 #: The best measured trade-off of quality and time (README, benchmarks/phase.py).
 DEFAULT_METHOD = "pghi_agla"
 
+#: ``n_iter="auto"``: stop once the consistency SC (the reconstruction's magnitude against the
+#: target) improves by less than :data:`AUTO_TOL_DB` over :data:`AUTO_WINDOW` iterations, or at
+#: :data:`AUTO_MAX_ITER` (benchmarks/stopping.py measured these against a fixed 100).
+AUTO_TOL_DB = 0.05
+AUTO_WINDOW = 10
+AUTO_MAX_ITER = 400
+#: Iterations of ``librosa_fgla`` for ``n_iter="auto"`` (librosa has no stopping rule).
+LIBROSA_AUTO_ITER = 100
+
 #: PGHI's Gaussian-equivalent time-frequency ratio of a Hann window of length N is
 #: ``HANN_GAMMA * N**2`` (Průša et al. 2017, table I).
 HANN_GAMMA = 0.25645
@@ -162,6 +171,30 @@ def _agla_update(projected, t_prev, d_prev, S, alpha, beta, gamma, out):
             out[i, im] = c_im * gain
 
 
+@numba.njit(cache=True, nogil=True)
+def _magnitude_error(rebuilt, S):
+    """``(sum((|rebuilt| - S)**2), sum(S**2))`` on float32 views, accumulated in float64."""
+    rows, cols = S.shape
+    error, total = 0.0, 0.0
+    for i in range(rows):
+        for j in range(cols):
+            re, im = np.float64(rebuilt[i, 2 * j]), np.float64(rebuilt[i, 2 * j + 1])
+            target = np.float64(S[i, j])
+            difference = np.sqrt(re * re + im * im) - target
+            error += difference * difference
+            total += target * target
+    return error, total
+
+
+def consistency_db(rebuilt: np.ndarray, magnitude: np.ndarray) -> float:
+    """Spectral convergence (dB) of a consistent STFT's magnitude against the target.
+
+    Both frame-major, ``(n_frames, n_bins)``: ``rebuilt`` complex64, ``magnitude`` float32.
+    """
+    error, total = _magnitude_error(_floats(rebuilt), magnitude)
+    return 10.0 * np.log10((error + 1e-30) / (total + 1e-30))
+
+
 def _floats(array: np.ndarray) -> np.ndarray:
     return array.view(np.float32)
 
@@ -184,6 +217,8 @@ def griffin_lim(
     random_state: int = 0,
     workers: int = -1,
     callback: Callable[[int, np.ndarray], None] | None = None,
+    tol_db: float | None = None,
+    window: int = AUTO_WINDOW,
 ) -> np.ndarray:
     """Griffin-Lim and its accelerations on one spectrogram.
 
@@ -218,12 +253,21 @@ def griffin_lim(
         Called after each iteration as ``callback(iteration, rebuilt)``, ``iteration`` counting
         from 1 and ``rebuilt`` the consistent STFT of the current estimate, frame-major
         ``(n_frames, n_bins)``: e.g. to record convergence. It must not modify ``rebuilt``.
+    tol_db : float, optional
+        Stop early, after iteration ``k * window``, once the consistency SC
+        (:func:`consistency_db`) has improved by less than ``tol_db`` (dB) since iteration
+        ``(k - 1) * window``; ``n_iter`` is then the cap. Deterministic: it counts iterations,
+        not seconds.
+    window : int
+        Iterations between two checks of ``tol_db``.
 
     Returns
     -------
     np.ndarray
         float32 signal of ``length`` samples.
     """
+    if tol_db is not None and window < 1:
+        raise ValueError(f"window={window} must be at least 1")
     transform = Stft(config, length, workers)
     if S.shape != (config.n_bins, transform.n_frames):
         raise ValueError(f"S has shape {S.shape}; {length} samples need "
@@ -238,10 +282,16 @@ def griffin_lim(
     if accelerated:
         previous[:] = coefficients
     mu = alpha / (1.0 + alpha)
+    last_check = np.inf
     for iteration in range(1, n_iter + 1):
         rebuilt = transform.project(coefficients)
         if callback is not None:
             callback(iteration, rebuilt)
+        if tol_db is not None and iteration % window == 0:
+            score = consistency_db(rebuilt, magnitude)
+            if last_check - score < tol_db:
+                break
+            last_check = score
         if accelerated:
             _agla_update(_floats(rebuilt), _floats(previous), _floats(d_prev), magnitude,
                          alpha, beta, gamma, _floats(coefficients))
@@ -368,7 +418,7 @@ def reconstruct(
     method: str,
     *,
     length: int,
-    n_iter: int = 100,
+    n_iter: int | str = 100,
     momentum: float = 0.99,
     beta: float = 1.1,
     gamma: float = 1.2,
@@ -390,8 +440,10 @@ def reconstruct(
         One of :data:`METHODS`.
     length : int
         Output length (samples).
-    n_iter : int
-        Iterations of the iterative methods.
+    n_iter : int or "auto"
+        Iterations of the iterative methods; ``"auto"`` stops each one when it stops improving
+        (:data:`AUTO_TOL_DB` over :data:`AUTO_WINDOW` iterations, at most
+        :data:`AUTO_MAX_ITER`; ``librosa_fgla`` runs :data:`LIBROSA_AUTO_ITER`).
     momentum : float
         ``alpha`` of ``fgla`` and ``agla``, and librosa's ``momentum``; ``gla`` uses 0.
     beta, gamma : float
@@ -414,15 +466,17 @@ def reconstruct(
     """
     if method not in METHODS:
         raise ValueError(f"unknown phase method {method!r}; choose from {', '.join(METHODS)}")
+    n_iter = parse_n_iter(n_iter)
+    auto = n_iter == "auto"
     if method == "oracle":
         if true_phase is None:
             raise ValueError("the oracle method needs the true phase")
         return istft(S * np.exp(1j * true_phase).astype(np.complex64), config, length)
     if method == "librosa_fgla":
         return librosa.griffinlim(
-            S, n_iter=n_iter, hop_length=config.hop_length, n_fft=config.n_fft,
-            window=config.window, center=config.center, length=length, momentum=momentum,
-            init="random", random_state=random_state,
+            S, n_iter=LIBROSA_AUTO_ITER if auto else n_iter, hop_length=config.hop_length,
+            n_fft=config.n_fft, window=config.window, center=config.center, length=length,
+            momentum=momentum, init="random", random_state=random_state,
         )
     start = pghi(S, config, pghi_tol_db, random_state) if method.startswith("pghi") else None
     if method == "pghi":
@@ -432,8 +486,23 @@ def reconstruct(
         "gla": (0.0, 0.0, 1.0), "fgla": (momentum, 0.0, 1.0), "agla": (momentum, beta, gamma),
     }
     a, b, g = parameters[iterative]
-    return griffin_lim(S, config, length=length, n_iter=n_iter, alpha=a, beta=b, gamma=g,
-                       init_phase=start, random_state=random_state, workers=workers,
-                       callback=callback)
+    return griffin_lim(S, config, length=length, n_iter=AUTO_MAX_ITER if auto else n_iter,
+                       alpha=a, beta=b, gamma=g, init_phase=start, random_state=random_state,
+                       workers=workers, callback=callback, tol_db=AUTO_TOL_DB if auto else None)
+
+
+def parse_n_iter(value: object) -> int | str:
+    """An iteration count: a positive integer or ``"auto"``; ``ValueError`` otherwise."""
+    if value == "auto":
+        return "auto"
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise ValueError(f"n_iter={value!r} must be a positive integer or 'auto'")
+    try:
+        count = int(value)
+    except ValueError:
+        raise ValueError(f"n_iter={value!r} must be a positive integer or 'auto'") from None
+    if count < 1:
+        raise ValueError(f"n_iter={value!r} must be a positive integer or 'auto'")
+    return count
 
 

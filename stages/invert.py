@@ -14,7 +14,7 @@ from specimg.errors import InputError
 from specimg.fileio import write_atomic, write_text
 from specimg.inversion import image_to_magnitude, magnitude_to_audio
 from specimg.metrics import ConvergenceLog
-from specimg.phase import fft_workers
+from specimg.phase import fft_workers, parse_n_iter
 from stages.common import (
     CONVERGENCE_NAME,
     PARAMS_FILE,
@@ -41,7 +41,7 @@ def invert_clip(image_path: Path, args: argparse.Namespace, params: dict,
                           "consistency_sc_db": S}, every=int(params["record_every"]))
     result = magnitude_to_audio(
         S, meta, method=args.method, true_phase=true_phase,
-        n_iter=int(params["n_iter"]), momentum=float(params["momentum"]),
+        n_iter=parse_n_iter(params["n_iter"]), momentum=float(params["momentum"]),
         beta=float(params["agla_beta"]), gamma=float(params["agla_gamma"]),
         pghi_tol_db=float(params["pghi_tol_db"]), random_state=int(params["seed"]),
         workers=fft_workers, callback=log,
@@ -61,6 +61,10 @@ def main() -> None:
 
     if int(params["invert"]["record_every"]) < 1:
         raise InputError(PARAMS_FILE, "invert.record_every must be at least 1")
+    try:
+        parse_n_iter(params["invert"]["n_iter"])
+    except ValueError as exc:
+        raise InputError(PARAMS_FILE, f"invert.{exc}") from None
     images = sorted(p for p in args.images_dir.iterdir() if not p.name.startswith("."))
     work = partial(invert_clip, args=args, params=params["invert"],
                    fft_workers=fft_workers(min(n_jobs(params), len(images))))

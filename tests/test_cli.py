@@ -159,3 +159,14 @@ def test_foreign_specshow_picture_without_duration_has_its_frames_counted(
     assert "frames were counted" in capsys.readouterr().out
     y, _ = sf.read(tmp_path / "out" / "wide.wav", dtype="float32")
     assert len(y) == (S.shape[1] - 1) * 64
+
+
+def test_n_iter_auto_and_a_bad_count(images, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["invert", str(images["dir"] / "own.png"), "-o", str(out), "--n-iter",
+                 "auto"]) == 0
+    assert sc(out / "own.wav", images) < -20
+    with pytest.raises(SystemExit) as stop:
+        main(["invert", str(images["dir"]), "-o", str(out), "--n-iter", "lots"])
+    assert stop.value.code == 2
+    assert "n_iter='lots' must be a positive integer or 'auto'" in capsys.readouterr().err

@@ -2,6 +2,7 @@ import librosa
 import numpy as np
 import pytest
 
+from specimg import phase
 from specimg.metrics import snr_db, spectral_convergence_db
 from specimg.phase import METHODS, Stft, griffin_lim, pghi, random_phase, reconstruct
 from specimg.spectrum import StftConfig, stft
@@ -131,3 +132,48 @@ def test_bad_calls(small_config, S):
         reconstruct(S, small_config, "oracle", length=16000)
     with pytest.raises(ValueError, match="shape"):
         griffin_lim(S, small_config, length=8000)
+
+
+class IterationCounter:
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, iteration, rebuilt):
+        self.count = iteration
+
+
+def test_auto_stops_early_on_an_inconsistent_picture_and_later_on_a_clean_one(
+        harmonic_signal, small_config, S):
+    noisy = S * np.exp(np.random.default_rng(1).normal(0.0, 0.5, S.shape)).astype(np.float32)
+    counts = {}
+    for name, target in (("clean", S), ("noisy", noisy)):
+        counter = IterationCounter()
+        y = reconstruct(target, small_config, "pghi_fgla", length=len(harmonic_signal),
+                        n_iter="auto", callback=counter)
+        again = reconstruct(target, small_config, "pghi_fgla", length=len(harmonic_signal),
+                            n_iter="auto")
+        np.testing.assert_array_equal(y, again)  # counts, not clocks
+        counts[name] = counter.count
+    assert counts["noisy"] < counts["clean"] <= phase.AUTO_MAX_ITER
+    assert counts["noisy"] % phase.AUTO_WINDOW == 0 and counts["noisy"] < 100
+
+
+def test_auto_stops_when_the_improvement_falls_under_the_tolerance(harmonic_signal,
+                                                                   small_config, S):
+    scores = []
+
+    def record(iteration, rebuilt):
+        if iteration % 10 == 0:
+            scores.append(phase.consistency_db(rebuilt, np.ascontiguousarray(S.T)))
+
+    griffin_lim(S, small_config, length=len(harmonic_signal), n_iter=300, alpha=0.99,
+                tol_db=0.2, window=10, callback=record)
+    gains = -np.diff(scores)
+    assert np.all(gains[:-1] >= 0.2) and gains[-1] < 0.2
+
+
+@pytest.mark.parametrize("value", [0, -3, "many", 2.5, None, True])
+def test_n_iter_is_a_positive_count_or_auto(value):
+    with pytest.raises(ValueError, match="positive integer or 'auto'"):
+        phase.parse_n_iter(value)
+    assert phase.parse_n_iter("auto") == "auto" and phase.parse_n_iter("12") == 12
