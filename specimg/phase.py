@@ -17,13 +17,21 @@ Methods (:data:`METHODS`):
 The iterative methods run on :class:`Stft`, one transform pair built for one signal length with
 the window and the overlap-add normalisation precomputed, frames stored contiguously and
 ``scipy.fft`` for the transforms; the element-wise updates and the overlap-add are fused numba
-loops. The arithmetic is librosa's (centred frames, zero padding, float32), so ``fgla`` from a
-given start equals ``librosa.griffinlim`` from the same start to float tolerance.
+loops that release the GIL, run on ranges of frames (or of hop-long segments) by a thread pool
+of ``workers`` threads, each element computed exactly as in one pass, so that the output does
+not depend on the thread count. No numba threading layer is involved, so worker processes may
+be forked at any time. The arithmetic is librosa's (centred frames, zero padding, float32), so
+``fgla`` from a given start equals ``librosa.griffinlim`` from the same start to float
+tolerance.
 """
 
 from __future__ import annotations
 
+import contextlib
+import itertools
+import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import librosa
 import numba
@@ -90,12 +98,19 @@ class Stft:
         # signal reproduces librosa's trim-then-zero-pad between istft and stft.
         self.norm = np.where(usable, 1.0 / np.where(usable, wss, 1.0), 0.0).astype(np.float32)
         self.buffer = np.zeros(buffer_length, np.float32)
+        #: Threads for the numba steps, set by :func:`griffin_lim` for the length of a run.
+        self.pool: ThreadPoolExecutor | None = None
+        self.threads = 1
 
     def _overlap_added(self, coefficients: np.ndarray) -> np.ndarray:
         """Inverse FFT of each frame, windowed and overlap-added into ``buffer``; the frames."""
         frames = scipy.fft.irfft(coefficients, n=self.config.n_fft, axis=1, workers=self.workers)
-        self.buffer[:] = 0.0
-        _overlap_add(frames, self.window, self.config.hop_length, self.buffer)
+        hop = self.config.hop_length
+        if self.pool is None:
+            _overlap_add_frames(frames, self.window, hop, self.buffer)
+        else:
+            _in_parallel(self.pool, self.threads, _overlap_add, -(-len(self.buffer) // hop),
+                         frames, self.window, hop, self.buffer)
         return frames
 
     def inverse(self, coefficients: np.ndarray) -> np.ndarray:
@@ -107,7 +122,8 @@ class Stft:
         """The STFT of :meth:`inverse`'s signal: the projection onto consistent spectrograms,
         with normalisation and framing fused into one pass over the frames."""
         frames = self._overlap_added(coefficients)
-        _normalised_frames(self.buffer, self.norm, self.window, self.config.hop_length, frames)
+        _in_parallel(self.pool, self.threads, _normalised_frames, len(frames), self.buffer,
+                     self.norm, self.window, self.config.hop_length, frames)
         return scipy.fft.rfft(frames, axis=1, workers=self.workers)
 
     def signal(self, signal_buffer: np.ndarray) -> np.ndarray:
@@ -115,33 +131,57 @@ class Stft:
         return signal_buffer[self.offset : self.offset + self.length].copy()
 
 
+# Each kernel works on a range of rows (frames) or samples, releasing the GIL, so that
+# :func:`_in_parallel` runs ranges on several threads; every element is computed as it would be
+# in one pass, so results do not depend on the thread count.
 @numba.njit(cache=True, nogil=True)
-def _normalised_frames(buffer, norm, window, hop, out):
-    n_frames, n_fft = out.shape
-    for n in range(n_frames):
+def _normalised_frames(buffer, norm, window, hop, out, first, last):
+    n_fft = out.shape[1]
+    for n in range(first, last):
         start = n * hop
         for k in range(n_fft):
             out[n, k] = buffer[start + k] * norm[start + k] * window[k]
 
 
 @numba.njit(cache=True, nogil=True)
-def _overlap_add(frames, window, hop, out):
+def _overlap_add_frames(frames, window, hop, out):
+    """Windowed frames overlap-added into ``out``, frame by frame (one thread)."""
     n_frames, n_fft = frames.shape
+    out[:] = 0.0
     for n in range(n_frames):
         start = n * hop
         for k in range(n_fft):
             out[start + k] += frames[n, k] * window[k]
 
 
+@numba.njit(cache=True, nogil=True)
+def _overlap_add(frames, window, hop, out, first, last):
+    """Windowed frames overlap-added into ``out``, for the hop-long segments ``first <= j <
+    last`` of ``out``. Each sample gets its frames' terms in frame order, as a frame-by-frame
+    scatter adds them; segments are disjoint, so ranges of them can run in parallel."""
+    n_frames, n_fft = frames.shape
+    length = out.shape[0]
+    span = (n_fft + hop - 1) // hop  # segments a frame touches
+    for j in range(first, last):
+        begin = j * hop
+        width = min(hop, length - begin)
+        for t in range(width):
+            out[begin + t] = 0.0
+        for n in range(max(0, j - span + 1), min(j, n_frames - 1) + 1):
+            offset = (j - n) * hop
+            for t in range(min(width, n_fft - offset)):
+                out[begin + t] += frames[n, offset + t] * window[offset + t]
+
+
 # The element-wise steps see complex64 arrays as interleaved float32 (re, im) pairs: complex
 # arithmetic in numba promotes to complex128 and takes hypot, several times slower. The steps
 # are memory-bound; one pass over each array per iteration is the aim.
 @numba.njit(cache=True, nogil=True)
-def _fgla_update(rebuilt, previous, S, mu, out):
+def _fgla_update(rebuilt, previous, S, mu, out, first, last):
     """``out = S * phase(rebuilt - mu * previous)`` (librosa's fast GLA step), float32 views."""
     mu = np.float32(mu)
-    rows, cols = S.shape
-    for i in range(rows):
+    cols = S.shape[1]
+    for i in range(first, last):
         for j in range(cols):
             re = rebuilt[i, 2 * j] - mu * previous[i, 2 * j]
             im = rebuilt[i, 2 * j + 1] - mu * previous[i, 2 * j + 1]
@@ -151,13 +191,13 @@ def _fgla_update(rebuilt, previous, S, mu, out):
 
 
 @numba.njit(cache=True, nogil=True)
-def _agla_update(projected, t_prev, d_prev, S, alpha, beta, gamma, out):
+def _agla_update(projected, t_prev, d_prev, S, alpha, beta, gamma, out, first, last):
     """One accelerated-GLA step on float32 views, in place on ``t_prev``, ``d_prev``;
     ``out = S * phase(c)``."""
     alpha, beta, gamma = np.float32(alpha), np.float32(beta), np.float32(gamma)
     keep = np.float32(1.0) - gamma
-    rows, cols = S.shape
-    for i in range(rows):
+    cols = S.shape[1]
+    for i in range(first, last):
         for j in range(cols):
             re, im = 2 * j, 2 * j + 1
             t_re = keep * d_prev[i, re] + gamma * projected[i, re]
@@ -169,6 +209,19 @@ def _agla_update(projected, t_prev, d_prev, S, alpha, beta, gamma, out):
             gain = S[i, j] / (np.sqrt(c_re * c_re + c_im * c_im) + _EPS)
             out[i, re] = c_re * gain
             out[i, im] = c_im * gain
+
+
+def _in_parallel(pool: ThreadPoolExecutor | None, parts: int, kernel, count: int,
+                 *args) -> None:
+    """``kernel(*args, first, last)`` over ``0 .. count``, in ``parts`` ranges on ``pool``."""
+    if pool is None or parts < 2:
+        kernel(*args, 0, count)
+        return
+    bounds = [count * part // parts for part in range(parts + 1)]
+    futures = [pool.submit(kernel, *args, low, high)
+               for low, high in itertools.pairwise(bounds) if high > low]
+    for future in futures:
+        future.result()
 
 
 @numba.njit(cache=True, nogil=True)
@@ -248,7 +301,7 @@ def griffin_lim(
     random_state : int
         Seed of the random starting phase.
     workers : int
-        ``scipy.fft`` workers, -1 for all cores.
+        Threads for ``scipy.fft`` and the numba steps, -1 for all cores.
     callback : callable, optional
         Called after each iteration as ``callback(iteration, rebuilt)``, ``iteration`` counting
         from 1 and ``rebuilt`` the consistent STFT of the current estimate, frame-major
@@ -269,6 +322,17 @@ def griffin_lim(
     if tol_db is not None and window < 1:
         raise ValueError(f"window={window} must be at least 1")
     transform = Stft(config, length, workers)
+    threads = available_cores() if workers == -1 else max(1, workers)
+    with ThreadPoolExecutor(threads) if threads > 1 else contextlib.nullcontext() as pool:
+        transform.pool, transform.threads = pool, threads
+        return _iterate(S, transform, n_iter, alpha, beta, gamma, init_phase, random_state,
+                        callback, tol_db, window)
+
+
+def _iterate(S, transform, n_iter, alpha, beta, gamma, init_phase, random_state, callback,
+             tol_db, window) -> np.ndarray:
+    config = transform.config
+    length = transform.length
     if S.shape != (config.n_bins, transform.n_frames):
         raise ValueError(f"S has shape {S.shape}; {length} samples need "
                          f"{(config.n_bins, transform.n_frames)}")
@@ -292,12 +356,13 @@ def griffin_lim(
             if last_check - score < tol_db:
                 break
             last_check = score
+        pool, parts, rows = transform.pool, transform.threads, len(magnitude)
         if accelerated:
-            _agla_update(_floats(rebuilt), _floats(previous), _floats(d_prev), magnitude,
-                         alpha, beta, gamma, _floats(coefficients))
+            _in_parallel(pool, parts, _agla_update, rows, _floats(rebuilt), _floats(previous),
+                         _floats(d_prev), magnitude, alpha, beta, gamma, _floats(coefficients))
         else:
-            _fgla_update(_floats(rebuilt), _floats(previous), magnitude, mu,
-                         _floats(coefficients))
+            _in_parallel(pool, parts, _fgla_update, rows, _floats(rebuilt), _floats(previous),
+                         magnitude, mu, _floats(coefficients))
             previous = rebuilt
     return transform.signal(transform.inverse(coefficients))
 
@@ -406,6 +471,12 @@ def _integrate(level, order, time_step, freq_step, phase):
                 pending += 1
 
 
+def available_cores() -> int:
+    """Cores this process may run on (its CPU affinity where the system has one)."""
+    affinity = getattr(os, "sched_getaffinity", None)
+    return len(affinity(0)) if affinity is not None else os.cpu_count() or 1
+
+
 def fft_workers(processes: int) -> int:
     """``scipy.fft`` workers for each of ``processes`` processes running side by side: all
     cores for one, one each otherwise (the results do not depend on it)."""
@@ -455,7 +526,7 @@ def reconstruct(
     true_phase : np.ndarray, optional
         Phase (radians), shape of ``S``; required by ``oracle``.
     workers : int
-        ``scipy.fft`` workers, -1 for all cores.
+        Threads for ``scipy.fft`` and the numba steps, -1 for all cores.
     callback : callable, optional
         Passed to :func:`griffin_lim` by the iterative methods (e.g. to record convergence).
 
@@ -466,12 +537,13 @@ def reconstruct(
     """
     if method not in METHODS:
         raise ValueError(f"unknown phase method {method!r}; choose from {', '.join(METHODS)}")
-    n_iter = parse_n_iter(n_iter)
-    auto = n_iter == "auto"
     if method == "oracle":
         if true_phase is None:
             raise ValueError("the oracle method needs the true phase")
         return istft(S * np.exp(1j * true_phase).astype(np.complex64), config, length)
+    if method != "pghi":  # PGHI does not iterate
+        n_iter = parse_n_iter(n_iter)
+    auto = n_iter == "auto"
     if method == "librosa_fgla":
         return librosa.griffinlim(
             S, n_iter=LIBROSA_AUTO_ITER if auto else n_iter, hop_length=config.hop_length,

@@ -177,3 +177,25 @@ def test_n_iter_is_a_positive_count_or_auto(value):
     with pytest.raises(ValueError, match="positive integer or 'auto'"):
         phase.parse_n_iter(value)
     assert phase.parse_n_iter("auto") == "auto" and phase.parse_n_iter("12") == 12
+
+
+@pytest.mark.parametrize("method", ["fgla", "pghi_agla"])
+def test_output_does_not_depend_on_the_thread_count(harmonic_signal, small_config, S, method):
+    outputs = [reconstruct(S, small_config, method, length=len(harmonic_signal), n_iter=12,
+                           workers=workers) for workers in (1, 2, 3)]
+    for other in outputs[1:]:
+        np.testing.assert_array_equal(other, outputs[0])
+
+
+def test_threaded_overlap_add_equals_the_frame_by_frame_one(small_config):
+    rng = np.random.default_rng(3)
+    for n_fft, hop in ((256, 64), (256, 100), (250, 250)):
+        frames = rng.standard_normal((37, n_fft)).astype(np.float32)
+        window = rng.random(n_fft).astype(np.float32)
+        serial = np.zeros(hop * 36 + n_fft + 5, np.float32)
+        phase._overlap_add_frames(frames, window, hop, serial)
+        segments = np.full_like(serial, np.nan)
+        count = -(-len(segments) // hop)
+        for first, last in ((0, 3), (3, count)):
+            phase._overlap_add(frames, window, hop, segments, first, last)
+        np.testing.assert_array_equal(segments, serial)
