@@ -126,6 +126,42 @@ def convergence(clips: list[dict], methods: list[str], n_iter: int) -> dict:
     return results
 
 
+def equal_time(clips_by_encoding: dict, rows: list[dict], methods: list[str]) -> list[dict]:
+    """Each method's SC in the wall time of librosa's 100 iterations, per encoding.
+
+    A method's time is modelled as ``a + b * n_iter`` from its 32- and 100-iteration runs above;
+    it then runs the iterations that fit the budget, and is timed again.
+    """
+    print("\nEqual time: the wall time of librosa_fgla's 100 iterations (one thread):")
+    found = []
+    for encoding, clips in clips_by_encoding.items():
+        seconds = {(r["method"], r["n_iter"]): r["sec_per_audio_sec"] * audio_seconds(clips)
+                   for r in rows if r["encoding"] == encoding and "budget" not in r
+                   and r.get("ratio_to_fft_floor") is None}
+        budget = seconds[("librosa_fgla", 100)]
+        librosa_sc = next(r["sc_db"] for r in rows if r["encoding"] == encoding
+                          and (r["method"], r["n_iter"]) == ("librosa_fgla", 100))
+        for method in methods:
+            if method == "librosa_fgla":
+                continue
+            per_iteration = (seconds[(method, 100)] - seconds[(method, 32)]) / 68
+            fixed = seconds[(method, 100)] - 100 * per_iteration
+            n_iter = max(1, int((budget - fixed) / per_iteration))
+            result = run_method(clips, method, n_iter)
+            found.append({
+                "method": method, "n_iter": n_iter, "encoding": encoding,
+                "sc_db": round(result["sc_db"], 2),
+                "sec_per_audio_sec": round(result["seconds"] / audio_seconds(clips), 5),
+                "speedup_vs_librosa": round(budget / result["seconds"], 2), "workers": 1,
+                "budget": "librosa_fgla_100", "budget_seconds": round(budget, 2),
+                "gain_over_librosa_db": round(librosa_sc - result["sc_db"], 2),
+            })
+            print(f"  {encoding:13s} {method:12s} {n_iter:4d} it. {result['sc_db']:7.2f} dB in "
+                  f"{result['seconds']:.2f} s (librosa {librosa_sc:.2f} dB in {budget:.2f} s)",
+                  flush=True)
+    return found
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="a subset, under a minute")
@@ -137,8 +173,9 @@ def main() -> None:
         encodings, iterations, limit = ["png16"], [32], 2
         methods = ["librosa_fgla", "fgla", DEFAULT_METHOD]
     else:
-        encodings, iterations, limit = ["png16", "jpeg95"], [32, 100], None
-        methods = ["librosa_fgla", "gla", "fgla", "agla", "pghi_gla", "pghi_fgla", "pghi_agla"]
+        encodings, iterations, limit = ["png16", "jpeg95", "specshow_user"], [32, 100], None
+        methods = ["librosa_fgla", "gla", "fgla", "agla", "pghi_gla", "pghi_fgla", "pghi_agla",
+                   "admm", "pghi_admm", "raar", "pghi_raar"]
 
     clips_by_encoding = {e: load(args.data, e, limit) for e in encodings}
     for method in {"pghi", *methods}:  # numba loads its compiled kernels once per process
@@ -226,6 +263,7 @@ def main() -> None:
     })
 
     if not args.quick:
+        rows += equal_time(clips_by_encoding, rows, methods)
         print("\n1000 iterations, png16 (SC against the original; iterations to reach -30 dB "
               "consistency; our fgla is librosa's arithmetic):")
         for method, result in convergence(clips, ["gla", "fgla", "agla", "pghi_fgla",

@@ -71,7 +71,8 @@ from specimg.spectrum import StftConfig, unit_to_magnitude
 SR, SECONDS, HOP, N_FFT = 22050, 60.0, 512, 2048
 CONFIG = StftConfig(SR, N_FFT, HOP)
 Image.MAX_IMAGE_PIXELS = None  # our own 400 Mpixel pictures, as the user must allow for theirs
-METHOD_RUNS = [("pghi_agla", 100), ("pghi_fgla", 100), ("pghi_agla", 300), ("pghi_fgla", 300)]
+METHOD_RUNS = [("pghi_raar", 100), ("pghi_agla", 100), ("pghi_fgla", 100), ("pghi_raar", 300),
+               ("pghi_agla", 300), ("pghi_fgla", 300)]
 
 
 def sixty_seconds(raw_dir: Path) -> np.ndarray:

@@ -13,6 +13,9 @@ Methods (:data:`METHODS`):
 - ``pghi_gla``, ``pghi_fgla``, ``pghi_agla``: the iterative methods started from PGHI's phase
   instead of a random one.
 - ``librosa_fgla``: ``librosa.griffinlim`` itself, the reference everyone knows.
+- ``admm``, ``pghi_admm``: ADMM Griffin-Lim (Masuyama et al., IEEE SPL 2019), and ``raar``,
+  ``pghi_raar``: RAAR for the first :data:`RAAR_SHARE` of the iterations, then accelerated GLA
+  (Peer, Nenov, Balazs, IWAENC 2022); see :mod:`specimg.projections`.
 
 The iterative methods run on :class:`Stft`, one transform pair built for one signal length with
 the window and the overlap-add normalisation precomputed, frames stored contiguously and
@@ -43,9 +46,11 @@ from .spectrum import StftConfig, istft
 
 METHODS = (
     "oracle", "pghi", "gla", "fgla", "agla", "pghi_gla", "pghi_fgla", "pghi_agla", "librosa_fgla",
+    "admm", "pghi_admm", "raar", "pghi_raar",
 )
-#: The best measured trade-off of quality and time (README, benchmarks/phase.py).
-DEFAULT_METHOD = "pghi_agla"
+#: The best measured at equal time on png16, jpeg95 and the user-density specshow pictures
+#: (README, benchmarks/phase.py).
+DEFAULT_METHOD = "pghi_raar"
 
 #: ``n_iter="auto"``: stop once the consistency SC (the reconstruction's magnitude against the
 #: target) improves by less than :data:`AUTO_TOL_DB` over :data:`AUTO_WINDOW` iterations, or at
@@ -53,8 +58,12 @@ DEFAULT_METHOD = "pghi_agla"
 AUTO_TOL_DB = 0.05
 AUTO_WINDOW = 10
 AUTO_MAX_ITER = 400
-#: Iterations of ``librosa_fgla`` for ``n_iter="auto"`` (librosa has no stopping rule).
-LIBROSA_AUTO_ITER = 100
+#: Iterations for ``n_iter="auto"`` of the methods with no stopping rule (``librosa_fgla``,
+#: ``admm``); ``raar`` runs RAAR for :data:`RAAR_SHARE` of this, then GLA with the rule.
+FIXED_AUTO_ITER = 100
+#: Share of the iterations that ``raar`` spends in RAAR before accelerated GLA (measured on
+#: png16 with a PGHI start: 0.3 best of 0.3, 0.45, 0.6).
+RAAR_SHARE = 0.3
 
 #: PGHI's Gaussian-equivalent time-frequency ratio of a Hann window of length N is
 #: ``HANN_GAMMA * N**2`` (Průša et al. 2017, table I).
@@ -514,7 +523,7 @@ def reconstruct(
     n_iter : int or "auto"
         Iterations of the iterative methods; ``"auto"`` stops each one when it stops improving
         (:data:`AUTO_TOL_DB` over :data:`AUTO_WINDOW` iterations, at most
-        :data:`AUTO_MAX_ITER`; ``librosa_fgla`` runs :data:`LIBROSA_AUTO_ITER`).
+        :data:`AUTO_MAX_ITER`; the methods with no such rule run :data:`FIXED_AUTO_ITER`).
     momentum : float
         ``alpha`` of ``fgla`` and ``agla``, and librosa's ``momentum``; ``gla`` uses 0.
     beta, gamma : float
@@ -546,7 +555,7 @@ def reconstruct(
     auto = n_iter == "auto"
     if method == "librosa_fgla":
         return librosa.griffinlim(
-            S, n_iter=LIBROSA_AUTO_ITER if auto else n_iter, hop_length=config.hop_length,
+            S, n_iter=FIXED_AUTO_ITER if auto else n_iter, hop_length=config.hop_length,
             n_fft=config.n_fft, window=config.window, center=config.center, length=length,
             momentum=momentum, init="random", random_state=random_state,
         )
@@ -554,6 +563,19 @@ def reconstruct(
     if method == "pghi":
         return istft(S * np.exp(1j * start).astype(np.complex64), config, length)
     iterative = method.removeprefix("pghi_")
+    if iterative in ("admm", "raar"):
+        from .projections import admm_gla, raar_gla
+
+        count = FIXED_AUTO_ITER if auto else n_iter
+        if iterative == "admm":
+            return admm_gla(S, config, length=length, n_iter=count, init_phase=start,
+                            random_state=random_state, workers=workers, callback=callback)
+        raar_iter = round(RAAR_SHARE * count)
+        return raar_gla(S, config, length=length, raar_iter=raar_iter,
+                        n_iter=AUTO_MAX_ITER - raar_iter if auto else count - raar_iter,
+                        alpha=momentum, beta=beta, gamma=gamma, init_phase=start,
+                        random_state=random_state, workers=workers, callback=callback,
+                        tol_db=AUTO_TOL_DB if auto else None)
     parameters = {
         "gla": (0.0, 0.0, 1.0), "fgla": (momentum, 0.0, 1.0), "agla": (momentum, beta, gamma),
     }
