@@ -171,8 +171,6 @@ def read_meta(image: Image.Image, path: str | os.PathLike = "<image>") -> ImageM
     """
     text = image.info.get(METADATA_KEY)
     comment = image.info.get("comment", b"")
-    if isinstance(comment, str):
-        comment = comment.encode("latin-1", "replace")
     if text is None and isinstance(comment, bytes) and comment.startswith(_JPEG_COMMENT_PREFIX):
         text = comment[len(_JPEG_COMMENT_PREFIX) :]
     if text is not None and not isinstance(text, (str, bytes)):

@@ -331,24 +331,44 @@ def griffin_lim(
     if tol_db is not None and window < 1:
         raise ValueError(f"window={window} must be at least 1")
     transform = Stft(config, length, workers)
-    threads = available_cores() if workers == -1 else max(1, workers)
-    with ThreadPoolExecutor(threads) if threads > 1 else contextlib.nullcontext() as pool:
-        transform.pool, transform.threads = pool, threads
+    with threads_of(transform, workers):
         return _iterate(S, transform, n_iter, alpha, beta, gamma, init_phase, random_state,
                         callback, tol_db, window)
 
 
-def _iterate(S, transform, n_iter, alpha, beta, gamma, init_phase, random_state, callback,
-             tol_db, window) -> np.ndarray:
-    config = transform.config
-    length = transform.length
-    if S.shape != (config.n_bins, transform.n_frames):
-        raise ValueError(f"S has shape {S.shape}; {length} samples need "
-                         f"{(config.n_bins, transform.n_frames)}")
+@contextlib.contextmanager
+def threads_of(transform: Stft, workers: int):
+    """Give ``transform`` a pool of ``workers`` threads (-1: every core) for its numba steps,
+    for the length of the block."""
+    threads = available_cores() if workers == -1 else max(1, workers)
+    with ThreadPoolExecutor(threads) if threads > 1 else contextlib.nullcontext() as pool:
+        transform.pool, transform.threads = pool, threads
+        try:
+            yield
+        finally:
+            transform.pool, transform.threads = None, 1
+
+
+def initial_coefficients(S: np.ndarray, transform: Stft, init_phase: np.ndarray | None,
+                         random_state: int) -> tuple[np.ndarray, np.ndarray]:
+    """Frame-major float32 magnitudes and complex64 starting coefficients for ``transform``.
+
+    ``init_phase`` (radians, shape of ``S``) or, if None, :func:`random_phase`. ``ValueError``
+    if ``S`` does not have the transform's shape.
+    """
+    if S.shape != (transform.config.n_bins, transform.n_frames):
+        raise ValueError(f"S has shape {S.shape}; {transform.length} samples need "
+                         f"{(transform.config.n_bins, transform.n_frames)}")
     magnitude = np.ascontiguousarray(S.T, dtype=np.float32)
     if init_phase is None:
         init_phase = random_phase(S.shape, random_state)
     coefficients = np.ascontiguousarray(magnitude * np.exp(1j * init_phase.T), np.complex64)
+    return magnitude, coefficients
+
+
+def _iterate(S, transform, n_iter, alpha, beta, gamma, init_phase, random_state, callback,
+             tol_db, window) -> np.ndarray:
+    magnitude, coefficients = initial_coefficients(S, transform, init_phase, random_state)
     accelerated = beta != 0.0 or gamma != 1.0
     previous = np.zeros_like(coefficients)
     d_prev = coefficients.copy() if accelerated else None

@@ -16,14 +16,20 @@ thread pool. Their inputs and outputs are those of :func:`specimg.phase.griffin_
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 
 import numba
 import numpy as np
 
-from .phase import _EPS, Stft, _floats, _in_parallel, available_cores, griffin_lim, random_phase
+from .phase import (
+    _EPS,
+    Stft,
+    _floats,
+    _in_parallel,
+    griffin_lim,
+    initial_coefficients,
+    threads_of,
+)
 from .spectrum import StftConfig
 
 __all__ = ["admm_gla", "raar_gla"]
@@ -86,25 +92,6 @@ def _raar_step(projected, S, beta, c, r, first, last):
             r[i, im] = 2 * c_im * gain - c_im
 
 
-def _start(S: np.ndarray, transform: Stft, init_phase, random_state) -> tuple[np.ndarray, ...]:
-    if S.shape != (transform.config.n_bins, transform.n_frames):
-        raise ValueError(f"S has shape {S.shape}; {transform.length} samples need "
-                         f"{(transform.config.n_bins, transform.n_frames)}")
-    magnitude = np.ascontiguousarray(S.T, dtype=np.float32)
-    if init_phase is None:
-        init_phase = random_phase(S.shape, random_state)
-    coefficients = np.ascontiguousarray(magnitude * np.exp(1j * init_phase.T), np.complex64)
-    return magnitude, coefficients
-
-
-@contextlib.contextmanager
-def _threads(transform: Stft, workers: int):
-    threads = available_cores() if workers == -1 else max(1, workers)
-    with ThreadPoolExecutor(threads) if threads > 1 else contextlib.nullcontext() as pool:
-        transform.pool, transform.threads = pool, threads
-        yield pool, threads
-
-
 def admm_gla(
     S: np.ndarray,
     config: StftConfig,
@@ -124,11 +111,12 @@ def admm_gla(
     ``callback`` receives ``P_C(x + u)`` each iteration.
     """
     transform = Stft(config, length, workers)
-    magnitude, z = _start(S, transform, init_phase, random_state)
+    magnitude, z = initial_coefficients(S, transform, init_phase, random_state)
     u = np.zeros_like(z)
     v = np.empty_like(z)
     rows = len(magnitude)
-    with _threads(transform, workers) as (pool, parts):
+    with threads_of(transform, workers):
+        pool, parts = transform.pool, transform.threads
         for iteration in range(1, n_iter + 1):
             _in_parallel(pool, parts, _admm_split, rows, _floats(z), _floats(u), magnitude,
                          _floats(v))
@@ -168,10 +156,11 @@ def raar_gla(
     accelerated GLA with ``beta``, ``gamma``; ``tol_db`` stops it early).
     """
     transform = Stft(config, length, workers)
-    magnitude, c = _start(S, transform, init_phase, random_state)
+    magnitude, c = initial_coefficients(S, transform, init_phase, random_state)
     reflected = np.empty_like(c)
     rows = len(magnitude)
-    with _threads(transform, workers) as (pool, parts):
+    with threads_of(transform, workers):
+        pool, parts = transform.pool, transform.threads
         _in_parallel(pool, parts, _raar_reflect, rows, _floats(c), magnitude, _floats(reflected))
         for iteration in range(1, raar_iter + 1):
             projected = transform.project(reflected)

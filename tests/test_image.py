@@ -3,7 +3,7 @@ import io
 import librosa
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, PngImagePlugin
 
 from specimg.errors import InputError
 from specimg.image import (
@@ -197,3 +197,28 @@ def test_specshow_picture_coarser_than_its_frames_still_decodes(spectrogram):
     decoded, _ = decode_image(data)
     assert decoded.shape == levels.shape
     assert np.sqrt(np.mean((TOP_DB * (decoded - levels)) ** 2)) < 12.0  # blurred, not refused
+
+
+@pytest.mark.parametrize("chunk", ["tEXt", "zTXt", "iTXt"])
+@pytest.mark.parametrize("key", ["comment", "Comment", "Software", "specimg-not"])
+def test_foreign_text_chunks_are_ignored(spectrogram, chunk, key):
+    levels, meta = spectrogram
+    info = PngImagePlugin.PngInfo()
+    if chunk == "iTXt":
+        info.add_itxt(key, "made elsewhere, ünïcödé")
+    else:
+        info.add_text(key, "made elsewhere", zip=chunk == "zTXt")
+    buffer = io.BytesIO()
+    Image.fromarray(np.round(np.flipud(levels) * 255).astype(np.uint8)).save(
+        buffer, format="PNG", pnginfo=info)
+    decoded, _ = decode_image(buffer.getvalue(), "other.png", meta=with_encoding(meta, "png8"))
+    assert np.abs(TOP_DB * (decoded - levels)).max() <= TOP_DB / 255 / 2 + 1e-4
+
+
+def test_foreign_jpeg_comment_is_ignored(spectrogram):
+    levels, meta = spectrogram
+    buffer = io.BytesIO()
+    Image.fromarray(np.round(np.flipud(levels) * 255).astype(np.uint8)).save(
+        buffer, format="JPEG", quality=95, comment=b"CREATOR: gd-jpeg v1.0")
+    decoded, used = decode_image(buffer.getvalue(), "other.jpg", meta=with_encoding(meta, "jpeg95"))
+    assert used.encoding == "jpeg95" and decoded.shape == levels.shape
