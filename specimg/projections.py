@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import numba
 import numpy as np
 
 from .phase import (
@@ -26,6 +25,7 @@ from .phase import (
     Stft,
     _floats,
     _in_parallel,
+    _kernel,
     griffin_lim,
     initial_coefficients,
     threads_of,
@@ -35,7 +35,7 @@ from .spectrum import StftConfig
 __all__ = ["admm_gla", "raar_gla"]
 
 
-@numba.njit(cache=True, nogil=True)
+@_kernel
 def _admm_split(z, u, S, v, first, last):
     """``v = P_M(z - u) + u`` on float32 views."""
     cols = S.shape[1]
@@ -48,7 +48,7 @@ def _admm_split(z, u, S, v, first, last):
             v[i, im] = d_im * gain + u[i, im]
 
 
-@numba.njit(cache=True, nogil=True)
+@_kernel
 def _admm_merge(v, projected, rho, z, u, first, last):
     """``z = (rho v + P_C v) / (1 + rho)``, ``u = v - z`` (that is ``u + x - z``)."""
     rho = np.float32(rho)
@@ -61,7 +61,7 @@ def _admm_merge(v, projected, rho, z, u, first, last):
             u[i, j] = v[i, j] - new_z
 
 
-@numba.njit(cache=True, nogil=True)
+@_kernel
 def _raar_reflect(c, S, r, first, last):
     """``r = R_M c = 2 P_M(c) - c``."""
     cols = S.shape[1]
@@ -73,7 +73,7 @@ def _raar_reflect(c, S, r, first, last):
             r[i, im] = 2 * c[i, im] * gain - c[i, im]
 
 
-@numba.njit(cache=True, nogil=True)
+@_kernel
 def _raar_step(projected, S, beta, c, r, first, last):
     """``c = beta P_C(R_M c) + beta c + (1 - 2 beta) P_M c`` (the RAAR step written out), then
     the next reflection ``r = R_M c``, in one pass."""

@@ -56,6 +56,20 @@ class StftConfig:
         return asdict(self)
 
 
+def window_function(window: str, n_fft: int) -> np.ndarray:
+    """Periodic (DFT-even) analysis window, float64, as ``scipy.signal.get_window(window,
+    n_fft, fftbins=True)``.
+
+    Hann, the default, is computed here with scipy's own arithmetic (the same bits): importing
+    ``scipy.signal`` costs about half a second, paid by every process that inverts a picture.
+    """
+    if window in ("hann", "hanning") and n_fft > 1:
+        return 0.5 + 0.5 * np.cos(np.linspace(-np.pi, np.pi, n_fft + 1)[:-1])
+    import scipy.signal
+
+    return scipy.signal.get_window(window, n_fft, fftbins=True)
+
+
 def stft(y: np.ndarray, config: StftConfig) -> np.ndarray:
     """Complex STFT of a mono signal, shape ``(n_bins, n_frames)``, complex64."""
     return librosa.stft(

@@ -188,14 +188,29 @@ def test_output_does_not_depend_on_the_thread_count(harmonic_signal, small_confi
 
 
 def test_threaded_overlap_add_equals_the_frame_by_frame_one(small_config):
+    """The segment kernel on any split of the segments (plus the frames that straddle a split,
+    framed afterwards, as Stft does) gives the frame-by-frame kernel's bits, for the signal and
+    for the reframed frames."""
     rng = np.random.default_rng(3)
     for n_fft, hop in ((256, 64), (256, 100), (250, 250)):
         frames = rng.standard_normal((37, n_fft)).astype(np.float32)
         window = rng.random(n_fft).astype(np.float32)
-        serial = np.zeros(hop * 36 + n_fft + 5, np.float32)
-        phase._overlap_add_frames(frames, window, hop, serial)
-        segments = np.full_like(serial, np.nan)
-        count = -(-len(segments) // hop)
-        for first, last in ((0, 3), (3, count)):
-            phase._overlap_add(frames, window, hop, segments, first, last)
-        np.testing.assert_array_equal(segments, serial)
+        norm = rng.random(hop * 36 + n_fft + 5).astype(np.float32)
+        serial, serial_frames = np.zeros_like(norm), frames.copy()
+        phase._overlap_add_frames(serial_frames, window, norm, hop, True, serial)
+        count = -(-len(norm) // hop)
+        span = -(-n_fft // hop)
+        for split in (1, 3, 20):
+            segments, split_frames = np.full_like(norm, np.nan), frames.copy()
+            for first, last in ((0, split), (split, count)):
+                phase._overlap_add(split_frames, window, norm, hop, True, segments, first, last)
+            phase._frame(segments, window, hop, split_frames, max(0, split - span + 1), split)
+            np.testing.assert_array_equal(segments, serial)
+            np.testing.assert_array_equal(split_frames, serial_frames)
+        expected = np.zeros_like(norm)
+        for n, frame in enumerate(frames):
+            expected[n * hop : n * hop + n_fft] += frame * window
+        np.testing.assert_allclose(serial, expected * norm, rtol=1e-5, atol=1e-5)
+        for n in range(len(frames)):
+            np.testing.assert_array_equal(serial_frames[n], serial[n * hop : n * hop + n_fft]
+                                          * window)
