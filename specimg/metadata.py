@@ -16,7 +16,7 @@ from PIL import Image
 
 from .colormap import known_colormap
 from .errors import InputError
-from .spectrum import StftConfig
+from .spectrum import StftConfig, window_function
 
 __all__ = ["METADATA_KEY", "ImageMeta", "jpeg_comment", "read_meta"]
 
@@ -135,10 +135,8 @@ class ImageMeta:
                 found.append(f"{name} is {getattr(self, name)!r}, not one of {allowed}")
         if not known_colormap(self.cmap):
             found.append(f"cmap {self.cmap!r} is no matplotlib colormap")
-        import scipy.signal
-
         try:
-            scipy.signal.get_window(self.window, 8)
+            window_function(self.window, 8)
         except ValueError:
             found.append(f"window {self.window!r} is no window scipy knows")
         if not found and self.n_frames != self.stft_config.n_frames(self.length):
@@ -170,9 +168,10 @@ def read_meta(image: Image.Image, path: str | os.PathLike = "<image>") -> ImageM
     Text chunks and comments that are not ours (any key, str or bytes) are ignored.
     """
     text = image.info.get(METADATA_KEY)
-    comment = image.info.get("comment", b"")
-    if text is None and isinstance(comment, bytes) and comment.startswith(_JPEG_COMMENT_PREFIX):
-        text = comment[len(_JPEG_COMMENT_PREFIX) :]
+    if text is None:  # a JPEG: ours is one of its comments (Pillow's info keeps only the last)
+        comments = [data for marker, data in getattr(image, "applist", []) if marker == "COM"]
+        ours = [c for c in comments if c.startswith(_JPEG_COMMENT_PREFIX)]
+        text = ours[0][len(_JPEG_COMMENT_PREFIX) :] if ours else None
     if text is not None and not isinstance(text, (str, bytes)):
         return None
     return None if text is None else ImageMeta.from_json(text, path)
