@@ -27,8 +27,7 @@ COLUMNS = {
                           "reconstruction vs the decoded image: the phase loss (no reference "
                           "needed)"),
     "lsd_db": ("LSD", "dB", "log-spectral distance to the original"),
-    "snr_db": ("SNR", "dB", "waveform SNR: meaningful only for the oracle (true phase); any "
-               "phase-retrieved signal sits near 0 dB whatever its quality"),
+    "snr_db": ("SNR", "dB", "waveform SNR: meaningful only for the oracle (true phase)"),
     "loudness_error_db": ("loudness error", "dB", "mean absolute RMS level error"),
     "pesq_wb": ("PESQ-WB", "MOS", "speech clips only, 1 to 4.64"),
     "stoi": ("STOI", "", "speech clips only, 0 to 1"),
@@ -190,6 +189,34 @@ def findings(summary: Mapping[str, Mapping], methods: Sequence[str]) -> list[str
     return lines
 
 
+def snr_note(summary: Mapping[str, Mapping], methods: Sequence[str]) -> str:
+    """The SNR column's note, with the range of SNR the phase-retrieved methods scored.
+
+    Parameters
+    ----------
+    summary : mapping
+        The evaluate stage's summary (``{encoding: {..., method: {metric: value}}}``).
+    methods : sequence of str
+        Methods shown; all but ``oracle`` (the true phase) retrieve the phase.
+
+    Returns
+    -------
+    str
+        The note; without the range when no phase-retrieved method has an SNR.
+    """
+    values = [scores[method].get("snr_db") for scores in summary.values() for method in methods
+              if method != "oracle" and method in scores]
+    values = [value for value in values if _number(value)]  # neither missing nor NaN
+    note = COLUMNS["snr_db"][2]
+    if not values:
+        return note
+    low, high = f"{min(values):.1f}", f"{max(values):.1f}"
+    return (f"{note}. Phase-retrieved audio scores {low if low == high else low + ' to ' + high}"
+            " dB here whatever its quality: a signal whose phase is not the original's is "
+            "nearly uncorrelated with it, so their difference carries the energy of both (about "
+            "-3 dB)")
+
+
 def _number(value) -> str:
     return "" if value is None or (isinstance(value, float) and math.isnan(value)) else (
         f"{value:.2f}")
@@ -276,8 +303,10 @@ def render_report(
     clips : sequence of ClipSection
         One section per clip.
     """
-    legend = "".join(f"<dt>{html.escape(label)}</dt><dd>{html.escape(text)}</dd>"
-                     for label, _, text in COLUMNS.values())
+    notes = {**{key: text for key, (_, _, text) in COLUMNS.items()},
+             "snr_db": snr_note(summary, methods)}
+    legend = "".join(f"<dt>{html.escape(label)}</dt><dd>{html.escape(notes[key])}</dd>"
+                     for key, (label, _, _) in COLUMNS.items())
     figures = "".join(f"<figure><img src='{html.escape(url)}' alt='{html.escape(caption)}'>"
                       f"<figcaption>{html.escape(caption)}</figcaption></figure>"
                       for caption, url in plots)

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from tinyproject import REPO, TINY
 
-from specimg.report import findings, summary_table
+from specimg.report import findings, render_report, snr_note, summary_table
 
 SCREENSHOT = REPO / "build" / "report-screenshot.png"
 
@@ -37,6 +37,23 @@ def test_summary_table_and_findings_follow_the_summary():
     lines = findings(summary, ["oracle", "fgla"])
     assert lines[0].index("png16") < lines[0].index("jpeg50")  # best encoding first
     assert "fgla -30.0 dB" in lines[1] and "40.0 dB" in lines[1]  # -30 - (-70)
+
+
+def test_snr_note_gives_the_range_of_the_phase_retrieved_methods():
+    summary = {"png16": {"bytes_per_second": 1000.0, "image_sc_db": -70.0,
+                         "oracle": {"snr_db": 40.0}, "fgla": {"snr_db": -3.71},
+                         "pghi": {"snr_db": -2.44}, "gla": {"snr_db": -9.0}},
+               "jpeg50": {"bytes_per_second": 100.0, "image_sc_db": -10.0,
+                          "oracle": {"snr_db": 12.0}, "fgla": {"snr_db": float("nan")},
+                          "pghi": {"snr_db": -2.9}}}
+    note = snr_note(summary, ["oracle", "fgla", "pghi"])  # gla is not shown
+    assert "-3.7 to -2.4 dB" in note
+    assert "40.0" not in note and "-9.0" not in note and "nan" not in note
+    page = render_report(title="t", findings=[], summary=summary, encodings=["png16", "jpeg50"],
+                         methods=["oracle", "fgla", "pghi"], plots=[], clips=[])
+    assert "-3.7 to -2.4 dB" in page
+    assert "scores -3.7 dB" in snr_note(summary, ["oracle", "fgla"])  # one value (and a NaN)
+    assert "dB" not in snr_note(summary, ["oracle"])  # no phase-retrieved method: no range
 
 
 def test_report_opens_in_headless_chromium(project):
