@@ -54,8 +54,8 @@ bench-pipeline: $(STAMP)
 # Re-pin the whole tree after editing pyproject.toml's dependencies.
 lock:
 	rm -rf /tmp/specimg-lock && $(PYTHON) -m venv /tmp/specimg-lock
-	/tmp/specimg-lock/bin/pip install --quiet -e '.[dev]'
-	{ echo "# Full pinned dependency tree (pip freeze of pyproject.toml's dependencies + dev)."; \
+	/tmp/specimg-lock/bin/pip install --quiet -e '.[pipeline,dev]'
+	{ echo "# Full pinned dependency tree (pip freeze of pyproject.toml's dependencies + pipeline + dev)."; \
 	  /tmp/specimg-lock/bin/pip freeze --exclude-editable; } > requirements.lock
 
 clean:

@@ -7,23 +7,22 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
-import os
 import sys
 from collections import Counter
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from .audio import encode_audio
 from .codec import MAX_PIXELS, open_image
 from .errors import InputError
-from .fileio import exit_on_sigterm, init_worker, write_atomic
+from .fileio import exit_on_sigterm, write_atomic
 from .geometry import count_frames
 from .inversion import invert_image
 from .metadata import ImageMeta, read_meta
+from .parallel import available_cores, imap, worker_count
 from .phase import DEFAULT_METHOD, METHODS, fft_workers, parse_n_iter
 from .spectrum import StftConfig
 
@@ -137,26 +136,22 @@ def command_invert(args: argparse.Namespace) -> int:
     done, notes = 0, Counter()
     from tqdm import tqdm
 
-    jobs_at_once = max(1, min(args.jobs, len(todo)))
-    workers = fft_workers(jobs_at_once)
-    with contextlib.ExitStack() as stack:
-        pool = stack.enter_context(ProcessPoolExecutor(jobs_at_once, initializer=init_worker))
-        # Interrupted (Ctrl-C, SIGTERM): drop the queued images, let running ones finish.
-        stack.callback(pool.shutdown, cancel_futures=True)
-        progress = stack.enter_context(
-            tqdm(total=len(todo), unit="image", disable=None, file=sys.stderr))
-        futures = {pool.submit(_attempt, job, args, workers): job for job in todo}
-        for future in as_completed(futures):
-            progress.update()
-            try:
-                ok, outcome = future.result()
-            except BrokenProcessPool:
-                ok, outcome = False, "its worker process died (out of memory? try fewer -j)"
-            if not ok:
-                failed.append((futures[future].image, outcome))
-                continue
-            done += 1
-            notes.update(outcome)
+    jobs_at_once = worker_count(args.jobs, len(todo))
+    work = partial(_attempt, args=args, workers=fft_workers(jobs_at_once))
+    finished = set()
+    with tqdm(total=len(todo), unit="image", disable=None, file=sys.stderr) as progress:
+        try:
+            for index, (ok, outcome) in imap(work, todo, jobs_at_once):
+                finished.add(index)
+                progress.update()
+                if not ok:
+                    failed.append((todo[index].image, outcome))
+                    continue
+                done += 1
+                notes.update(outcome)
+        except BrokenProcessPool:
+            failed += [(job.image, "its worker process died (out of memory? try fewer -j)")
+                       for index, job in enumerate(todo) if index not in finished]
 
     print(f"specimg invert: {done} done, {len(jobs) - len(todo)} skipped (output exists; "
           f"--overwrite redoes them), {len(failed)} failed")
@@ -220,7 +215,7 @@ def build_parser() -> argparse.ArgumentParser:
         "parameters; for others, the flags give them (librosa's defaults).")
     invert.add_argument("inputs", nargs="+", type=Path, metavar="IMAGE_OR_DIR")
     invert.add_argument("-o", "--output", type=Path, required=True, metavar="OUT_DIR")
-    invert.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1,
+    invert.add_argument("-j", "--jobs", type=int, default=available_cores(),
                         help="images inverted at once (default: all cores)")
     invert.add_argument("--overwrite", action="store_true", help="redo existing outputs")
     invert.add_argument("--format", choices=("wav", "flac"), default="wav")

@@ -10,11 +10,8 @@ from __future__ import annotations
 
 import importlib
 import io
-import logging
-import os
 import sys
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -23,13 +20,13 @@ import yaml
 from tqdm import tqdm
 
 from specimg.errors import InputError
-from specimg.fileio import exit_on_sigterm, init_worker
+from specimg.fileio import exit_on_sigterm
+from specimg.parallel import EXECUTORS, imap
 from specimg.spectrum import StftConfig
 
 PARAMS_FILE = Path("params.yaml")
 MANIFEST_NAME = "manifest.csv"
 CONVERGENCE_NAME = "convergence.csv"  # beside each invert stage's audio
-EXECUTORS = ("local", "dask")
 
 
 def load_params() -> dict:
@@ -63,14 +60,14 @@ def csv_text(frame: pd.DataFrame, float_format: str | None = "%.4f") -> str:
 
 
 def n_jobs(params: dict) -> int:
-    """``parallel.n_jobs`` as a worker count: -1 (the default) means every core we may use."""
-    jobs = int((params.get("parallel") or {}).get("n_jobs", -1))
-    return len(os.sched_getaffinity(0)) if jobs < 1 else jobs
+    """``parallel.n_jobs``: worker processes, below 1 (the default -1) for every core."""
+    return int((params.get("parallel") or {}).get("n_jobs", -1))
 
 
 def map_items(function: Callable[[Any], Any], items: Sequence, params: dict,
               description: str) -> list:
-    """``[function(item) for item in items]`` on the executor of ``params['parallel']``.
+    """``[function(item) for item in items]`` on the executor of ``params['parallel']``
+    (:func:`specimg.parallel.imap`), in input order.
 
     ``function`` must be picklable (a module-level function or a ``functools.partial`` of one)
     and should write its own outputs, returning only small records. A progress bar shows on a
@@ -80,41 +77,19 @@ def map_items(function: Callable[[Any], Any], items: Sequence, params: dict,
     executor = settings.get("executor", "local")
     if executor not in EXECUTORS:
         raise InputError(PARAMS_FILE, f"parallel.executor is {executor!r}; use local or dask")
-    workers = min(n_jobs(params), max(len(items), 1))
+    results: list = [None] * len(items)
     with tqdm(total=len(items), desc=description, disable=None, leave=False) as bar:
-        if executor == "dask":
-            return _map_dask(function, items, workers, settings.get("scheduler_address"), bar)
-        if workers == 1:
-            return [_tick(function(item), bar) for item in items]
-        with ProcessPoolExecutor(workers, initializer=init_worker) as pool:
-            futures = [pool.submit(function, item) for item in items]
-            try:
-                return [_tick(future.result(), bar) for future in futures]
-            finally:  # on an error or interruption: drop queued items, let running ones end
-                pool.shutdown(cancel_futures=True)
+        for index, result in imap(function, items, n_jobs(params), executor=executor,
+                                  scheduler_address=settings.get("scheduler_address")):
+            results[index] = result
+            bar.update()
+    return results
 
 
-def _tick(result: Any, bar: tqdm) -> Any:
-    bar.update()
-    return result
-
-
-def _map_dask(function, items, workers, address, bar) -> list:
-    from distributed import Client, LocalCluster  # only where asked for: it starts slowly
-
-    if address:
-        client, cluster = Client(address), None
-    else:
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                               dashboard_address=None, silence_logs=logging.WARNING)
-        client = Client(cluster)
-    try:
-        futures = client.map(function, items, pure=False)
-        return [_tick(future.result(), bar) for future in futures]
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+def absolute(text: str) -> Path:
+    """An argument path made absolute: work handed to a worker on another machine names its
+    files by the path they have on the shared file system."""
+    return Path(text).resolve()
 
 
 def run(module: str) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 from functools import partial
-from pathlib import Path
 
 import numpy as np
 
@@ -14,7 +13,15 @@ from specimg.errors import InputError
 from specimg.fileio import write_atomic, write_json
 from specimg.metadata import ImageMeta
 from specimg.spectrum import StftConfig, magnitude_to_unit, peak_db
-from stages.common import PARAMS_FILE, load_params, map_items, read_manifest, run, stft_config
+from stages.common import (
+    PARAMS_FILE,
+    absolute,
+    load_params,
+    map_items,
+    read_manifest,
+    run,
+    stft_config,
+)
 
 
 def encode_clip(clip: dict, args: argparse.Namespace, config: StftConfig, top_db: float,
@@ -45,10 +52,10 @@ def specshow_style(params: dict, encoding: str) -> SpecshowStyle:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--encoding", required=True)
-    parser.add_argument("clips_dir", type=Path, help="for the manifest")
-    parser.add_argument("spec_dir", type=Path)
-    parser.add_argument("images_dir", type=Path)
-    parser.add_argument("sizes_json", type=Path)
+    parser.add_argument("clips_dir", type=absolute, help="for the manifest")
+    parser.add_argument("spec_dir", type=absolute)
+    parser.add_argument("images_dir", type=absolute)
+    parser.add_argument("sizes_json", type=absolute)
     args = parser.parse_args()
     params = load_params()
     try:

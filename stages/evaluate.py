@@ -29,6 +29,7 @@ from specimg.spectrum import StftConfig
 from stages.common import (
     CONVERGENCE_NAME,
     PARAMS_FILE,
+    absolute,
     csv_text,
     load_params,
     map_items,
@@ -104,9 +105,9 @@ def convergence_means(recon_dir: Path, encoding: str, methods: list[str]) -> pd.
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     for name in ("clips_dir", "spec_dir", "images_dir", "recon_dir"):
-        parser.add_argument(name, type=Path)
-    parser.add_argument("sizes_dir", type=Path, help="bytes per second, from the encode stage")
-    parser.add_argument("metrics_dir", type=Path)
+        parser.add_argument(name, type=absolute)
+    parser.add_argument("sizes_dir", type=absolute, help="bytes per second, from the encode stage")
+    parser.add_argument("metrics_dir", type=absolute)
     args = parser.parse_args()
     params = load_params()
     config = stft_config(params)

@@ -14,10 +14,12 @@ from specimg.errors import InputError
 from specimg.fileio import write_atomic, write_text
 from specimg.inversion import image_to_magnitude, magnitude_to_audio
 from specimg.metrics import ConvergenceLog
+from specimg.parallel import worker_count
 from specimg.phase import fft_workers, parse_n_iter
 from stages.common import (
     CONVERGENCE_NAME,
     PARAMS_FILE,
+    absolute,
     csv_text,
     load_params,
     map_items,
@@ -53,9 +55,9 @@ def invert_clip(image_path: Path, args: argparse.Namespace, params: dict,
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--method", required=True)
-    parser.add_argument("images_dir", type=Path)
-    parser.add_argument("spec_dir", type=Path, help="true magnitudes and phases")
-    parser.add_argument("recon_dir", type=Path)
+    parser.add_argument("images_dir", type=absolute)
+    parser.add_argument("spec_dir", type=absolute, help="true magnitudes and phases")
+    parser.add_argument("recon_dir", type=absolute)
     args = parser.parse_args()
     params = load_params()
 
@@ -67,7 +69,7 @@ def main() -> None:
         raise InputError(PARAMS_FILE, f"invert.{exc}") from None
     images = sorted(p for p in args.images_dir.iterdir() if not p.name.startswith("."))
     work = partial(invert_clip, args=args, params=params["invert"],
-                   fft_workers=fft_workers(min(n_jobs(params), len(images))))
+                   fft_workers=fft_workers(worker_count(n_jobs(params), len(images))))
     records = map_items(work, images, params, f"invert {args.method}")
     convergence = pd.DataFrame([row for rows in records for row in rows],
                                columns=CONVERGENCE_COLUMNS)

@@ -28,6 +28,7 @@ from specimg.report import (
 from specimg.spectrum import stft
 from stages.common import (
     PARAMS_FILE,
+    absolute,
     load_params,
     map_items,
     read_manifest,
@@ -80,9 +81,9 @@ def clip_section(clip_scores: tuple[dict, pd.DataFrame], args: argparse.Namespac
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     for name in ("clips_dir", "spec_dir", "images_dir", "recon_dir", "metrics_dir"):
-        parser.add_argument(name, type=Path)
-    parser.add_argument("page", type=Path, help="the HTML file to write")
-    parser.add_argument("assets_dir", type=Path, help="where the page's pictures go")
+        parser.add_argument(name, type=absolute)
+    parser.add_argument("page", type=absolute, help="the HTML file to write")
+    parser.add_argument("assets_dir", type=absolute, help="where the page's pictures go")
     args = parser.parse_args()
     params = load_params()
     methods = params["invert"]["methods"]

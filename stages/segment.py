@@ -18,7 +18,15 @@ import pandas as pd
 from specimg.audio import AUDIO_EXTENSIONS, clip_id_prefix, encode_audio, stream_clips
 from specimg.errors import InputError
 from specimg.fileio import write_atomic, write_json, write_text
-from stages.common import MANIFEST_NAME, PARAMS_FILE, csv_text, load_params, map_items, run
+from stages.common import (
+    MANIFEST_NAME,
+    PARAMS_FILE,
+    absolute,
+    csv_text,
+    load_params,
+    map_items,
+    run,
+)
 
 SOURCES_NAME = "SOURCES.csv"
 ON_ERROR = ("fail", "skip")
@@ -86,9 +94,9 @@ def segment_file(recording: Recording, clips_dir: Path, params: dict, on_error: 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("raw_dir", type=Path)
-    parser.add_argument("clips_dir", type=Path)
-    parser.add_argument("skipped_json", type=Path, help="metrics file of skipped inputs")
+    parser.add_argument("raw_dir", type=absolute)
+    parser.add_argument("clips_dir", type=absolute)
+    parser.add_argument("skipped_json", type=absolute, help="metrics file of skipped inputs")
     args = parser.parse_args()
     params = load_params()
     on_error = params.get("on_error", "fail")

@@ -11,7 +11,7 @@ import numpy as np
 from specimg.audio import read_audio
 from specimg.fileio import write_npy
 from specimg.spectrum import StftConfig, stft
-from stages.common import load_params, map_items, read_manifest, run, stft_config
+from stages.common import absolute, load_params, map_items, read_manifest, run, stft_config
 
 
 def stft_clip(clip_id: str, clips_dir: Path, spec_dir: Path, config: StftConfig) -> None:
@@ -23,8 +23,8 @@ def stft_clip(clip_id: str, clips_dir: Path, spec_dir: Path, config: StftConfig)
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("clips_dir", type=Path)
-    parser.add_argument("spec_dir", type=Path)
+    parser.add_argument("clips_dir", type=absolute)
+    parser.add_argument("spec_dir", type=absolute)
     args = parser.parse_args()
     params = load_params()
     work = partial(stft_clip, clips_dir=args.clips_dir, spec_dir=args.spec_dir,

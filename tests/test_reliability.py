@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -189,7 +190,7 @@ def stage_tree(root: Path, parallel: dict) -> Path:
     params = {**TINY, "parallel": parallel}
     params["segment"] = {**TINY["segment"], "step_seconds": 2.0}
     (root / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env = without_pythonpath()  # the stages come from the install, not the working directory
     for args in (["segment", "raw", "clips", "metrics/skipped.json"],
                  ["stft", "clips", "spec"],
                  ["encode", "--encoding", "png16", "clips", "spec", "images", "sizes.json"],
@@ -198,6 +199,10 @@ def stage_tree(root: Path, parallel: dict) -> Path:
                               env=env, capture_output=True, text=True)
         assert done.returncode == 0, done.stderr
     return root
+
+
+def without_pythonpath() -> dict[str, str]:
+    return {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
 
 
 def tree_bytes(root: Path) -> dict[str, bytes]:
@@ -214,6 +219,51 @@ def test_outputs_do_not_depend_on_n_jobs_or_executor(tmp_path):
     dask = tree_bytes(stage_tree(tmp_path / "dask", {"n_jobs": 2, "executor": "dask",
                                                       "scheduler_address": None}))
     assert [k for k in one if one[k] != dask.get(k)] == []
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_a_cluster_started_by_hand_gives_the_same_bytes(tmp_path):
+    """The README's cluster recipe: `dask scheduler` and two `dask worker`s started as commands
+    in a folder outside the checkout, without PYTHONPATH; the stages' outputs on that cluster
+    are those of one local job, byte for byte."""
+    bin_dir = Path(sys.executable).parent
+    host, port = "127.0.0.1", free_port()
+    address = f"tcp://{host}:{port}"
+    elsewhere = tmp_path / "cluster"
+    elsewhere.mkdir()
+    env = {**without_pythonpath(), "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
+    commands = [[bin_dir / "dask", "scheduler", "--host", host, "--port", str(port),
+                 "--no-dashboard"]]
+    commands += [[bin_dir / "dask", "worker", address, "--nthreads", "1", "--no-dashboard"]] * 2
+    started = []
+    try:
+        for command in commands:
+            started.append(subprocess.Popen(command, cwd=elsewhere, env=env,
+                                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        from distributed import Client
+
+        with Client(address, timeout=60) as client:
+            client.wait_for_workers(2, timeout=120)
+        cluster = tree_bytes(stage_tree(tmp_path / "dask", {
+            "n_jobs": 2, "executor": "dask", "scheduler_address": address}))
+    finally:
+        for process in started:
+            os.kill(process.pid, signal.SIGTERM)
+        for process in started:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.kill(process.pid, signal.SIGKILL)
+                process.wait()
+    one = tree_bytes(stage_tree(tmp_path / "one", {"n_jobs": 1, "executor": "local"}))
+    assert len([k for k in one if k.startswith("recon/")]) > 10
+    assert one.keys() == cluster.keys()
+    assert [k for k in one if one[k] != cluster[k]] == []
 
 
 def test_stage_killed_midway_leaves_no_partial_file_and_reruns(tmp_path):

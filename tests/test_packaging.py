@@ -1,0 +1,65 @@
+"""`pip install` of specimg gives the command with only what it needs: a wheel built from the
+checkout, installed into a fresh virtual environment with the pinned versions, runs the
+`specimg` command from a folder outside the checkout, and brings neither DVC nor Dask."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import numpy as np
+from tinyproject import REPO
+
+from specimg.codec import encode_levels
+from specimg.metadata import ImageMeta
+from specimg.spectrum import StftConfig
+
+PIPELINE_ONLY = {"dvc", "dask", "distributed", "pandas", "pyyaml", "pesq", "pystoi"}
+
+
+def run(args: list, cwd: Path) -> str:
+    done = subprocess.run([str(a) for a in args], cwd=cwd, capture_output=True, text=True)
+    assert done.returncode == 0, f"{args} failed:\n{done.stdout}\n{done.stderr}"
+    return done.stdout
+
+
+def requirement_names(lines: list[str]) -> set[str]:
+    return {re.split(r"[\s=<>!;\[(]", line, maxsplit=1)[0].lower().replace("_", "-")
+            for line in lines}
+
+
+def test_the_wheel_installs_the_command_without_the_pipeline(tmp_path):
+    run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", tmp_path / "dist",
+         REPO], cwd=tmp_path)
+    (wheel,) = (tmp_path / "dist").glob("specimg-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        (name,) = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
+        metadata = archive.read(name).decode()
+        packaged = {n.split("/")[0] for n in archive.namelist()}
+    requires = [line.removeprefix("Requires-Dist: ") for line in metadata.splitlines()
+                if line.startswith("Requires-Dist: ")]
+    core = requirement_names([r for r in requires if "extra ==" not in r])
+    assert "numba" in core and not core & PIPELINE_ONLY
+    assert PIPELINE_ONLY <= requirement_names([r for r in requires if "extra == \"pipeline\""
+                                               in r.replace("'", '"')])
+    assert {"specimg", "stages"} <= packaged
+
+    venv = tmp_path / "venv"
+    run([sys.executable, "-m", "venv", venv], cwd=tmp_path)
+    pip = [venv / "bin/python", "-m", "pip", "--disable-pip-version-check"]
+    run([*pip, "install", "--quiet", "-c", REPO / "requirements.lock", wheel], cwd=tmp_path)
+    installed = requirement_names(run([*pip, "freeze"], cwd=tmp_path).splitlines())
+    assert not installed & PIPELINE_ONLY, installed & PIPELINE_ONLY
+
+    config = StftConfig(sr=8000, n_fft=256, hop_length=64)
+    length = 4000
+    levels = np.random.default_rng(0).random((config.n_bins, config.n_frames(length)))
+    meta = ImageMeta(**config.as_dict(), n_frames=levels.shape[1], length=length, peak_db=0.0,
+                     top_db=80.0, encoding="png16")
+    (tmp_path / "picture.png").write_bytes(encode_levels(levels, meta))
+    run([venv / "bin/specimg", "invert", "picture.png", "-o", "audio", "--n-iter", "4"],
+        cwd=tmp_path)
+    assert (tmp_path / "audio/picture.wav").stat().st_size > 2 * length
