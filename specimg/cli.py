@@ -22,6 +22,7 @@ from .fileio import exit_on_sigterm, write_atomic
 from .geometry import count_frames
 from .inversion import invert_image
 from .metadata import ImageMeta, read_meta
+from .options import PhaseOptions
 from .parallel import available_cores, imap, worker_count
 from .phase import DEFAULT_METHOD, METHODS, fft_workers, parse_n_iter
 from .spectrum import StftConfig
@@ -108,11 +109,11 @@ def invert_one(job: Job, args: argparse.Namespace, workers: int) -> list[str]:
                              "counted from its pixels (under 3 px per frame, or no edges); "
                              "give --duration or --frames")
         fallback, notes = fallback_meta(args, counted), [FRAMES_COUNTED]
+    options = PhaseOptions(method=args.method, n_iter=args.n_iter, random_state=args.seed)
     result = invert_image(
-        data, job.image, method=args.method, fallback=fallback,
+        data, job.image, **options.keywords(), fallback=fallback,
         loudness_known=args.peak_db is not None, normalise_dbfs=NORMALISED_PEAK_DBFS,
-        floor_silence=args.floor_silence, max_pixels=args.max_pixels, n_iter=args.n_iter,
-        random_state=args.seed, workers=workers,
+        floor_silence=args.floor_silence, max_pixels=args.max_pixels, workers=workers,
     )
     audio_format = "FLAC" if job.output.suffix == ".flac" else "WAV"
     write_atomic(job.output, encode_audio(result.y, result.meta.sr, audio_format))

@@ -1,23 +1,16 @@
 """A self-contained HTML report of a round-trip study: tables, plots, pictures and players.
 
-Plots are PNG bytes made with matplotlib's object API (no global state, no timestamps in the
-files); the page is one HTML string with relative links, so it opens from the file system with
-no server and no network, and the same inputs give the same bytes.
+The plots come from :mod:`specimg.plots`; the page is one HTML string with relative links, so
+it opens from the file system with no server and no network, and the same inputs give the same
+bytes.
 """
 
 from __future__ import annotations
 
 import html
-import io
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-
-import numpy as np
-import pandas as pd
-from matplotlib.figure import Figure
-
-from .spectrum import AMIN, peak_db
 
 #: What each column of the summary table means; the page explains them in this order.
 COLUMNS = {
@@ -54,117 +47,6 @@ class ClipSection:
     players: Mapping[tuple[str, str], Player]  # (encoding, method) -> player
 
 
-def png_bytes(figure: Figure, dpi: int = 80) -> bytes:
-    """A figure as PNG bytes, without the Software tag (identical bytes for identical plots)."""
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
-    return buffer.getvalue()
-
-
-def plot_rate(rate: pd.DataFrame) -> bytes:
-    """SC against bytes per second: one point per encoding, one line per method.
-
-    ``rate`` has columns ``method``, ``encoding``, ``bytes_per_second`` and ``sc_db``.
-    """
-    figure = Figure(figsize=(8, 5), layout="constrained")
-    axes = figure.add_subplot()
-    for method, table in rate.groupby("method", sort=False):
-        table = table.sort_values("bytes_per_second")
-        axes.plot(table["bytes_per_second"], table["sc_db"], marker="o", label=method)
-    for row in rate.drop_duplicates("encoding").itertuples():
-        axes.annotate(row.encoding, (row.bytes_per_second, row.sc_db), fontsize=8,
-                      textcoords="offset points", xytext=(4, 4))
-    axes.set(xscale="log", xlabel="image bytes per second of audio",
-             ylabel="spectral convergence (dB, lower is better)",
-             title="Quality against image size")
-    axes.grid(True, which="both", alpha=0.3)
-    axes.legend(fontsize=8)
-    return png_bytes(figure)
-
-
-#: Up to this many clips, the per-clip plot is an annotated heat map; beyond, a strip plot.
-HEATMAP_CLIPS = 16
-
-
-def plot_per_clip(results: pd.DataFrame) -> bytes:
-    """SC of every variant on every clip.
-
-    An annotated heat map (variants x clips) for up to :data:`HEATMAP_CLIPS` clips; beyond, one
-    dot per clip on each variant's row, so the picture stays readable for any corpus.
-    """
-    table = results.assign(variant=results["encoding"] + " / " + results["method"]).pivot_table(
-        index="variant", columns="clip_id", values="sc_db", sort=False)
-    values = table.to_numpy()
-    height = 1.5 + 0.28 * len(table)
-    title = "Spectral convergence per clip (dB, lower is better)"
-    if table.shape[1] > HEATMAP_CLIPS:
-        figure = Figure(figsize=(8, height), layout="constrained")
-        axes = figure.add_subplot()
-        rows = np.broadcast_to(np.arange(len(table))[:, None], values.shape)
-        axes.scatter(values.ravel(), rows.ravel(), s=8, alpha=0.4)
-        axes.set_yticks(range(len(table)), table.index, fontsize=8)
-        axes.invert_yaxis()
-        axes.set(xlabel="dB", title=f"{title}, {table.shape[1]} clips")
-        axes.grid(True, axis="x", alpha=0.3)
-        return png_bytes(figure)
-    figure = Figure(figsize=(2.5 + 1.3 * table.shape[1], height), layout="constrained")
-    axes = figure.add_subplot()
-    image = axes.imshow(values, aspect="auto", cmap="viridis_r")
-    for (row, column), value in np.ndenumerate(values):
-        dark = image.norm(value) > 0.5  # the high (worse) end of viridis_r is dark
-        axes.text(column, row, f"{value:.1f}", ha="center", va="center", fontsize=7,
-                  color="white" if dark else "black")
-    axes.set_xticks(range(table.shape[1]), table.columns, rotation=30, ha="right", fontsize=8)
-    axes.set_yticks(range(len(table)), table.index, fontsize=8)
-    axes.set_title(title)
-    figure.colorbar(image, ax=axes, label="dB")
-    return png_bytes(figure)
-
-
-def plot_convergence(curves: pd.DataFrame, encoding: str) -> bytes:
-    """SC against iteration, one line per method (columns ``method``, ``iteration``, ``sc_db``)."""
-    figure = Figure(figsize=(8, 5), layout="constrained")
-    axes = figure.add_subplot()
-    for method, curve in curves.groupby("method", sort=False):
-        axes.plot(curve["iteration"], curve["sc_db"], label=method)
-    axes.set(xlabel="iteration", ylabel="spectral convergence (dB, lower is better)",
-             title=f"Convergence of the iterative methods ({encoding} images)")
-    axes.grid(True, alpha=0.3)
-    axes.legend(fontsize=8)
-    return png_bytes(figure)
-
-
-def plot_spectrograms(
-    panels: Sequence[tuple[str, np.ndarray]], sr: int, hop_length: int, top_db: float = 80.0
-) -> bytes:
-    """Magnitude spectrograms side by side in dB, on the first one's scale.
-
-    Parameters
-    ----------
-    panels : sequence of (title, magnitudes)
-        Magnitudes ``(n_bins, n_frames)`` (amplitude).
-    sr : int
-        Sample rate (Hz), for the frequency axis.
-    hop_length : int
-        Hop (samples), for the time axis.
-    top_db : float
-        Range shown below the first panel's peak (dB).
-    """
-    peak = peak_db(panels[0][1])
-    figure = Figure(figsize=(4.2 * len(panels), 3.0), layout="constrained")
-    for index, (title, S) in enumerate(panels):
-        axes = figure.add_subplot(1, len(panels), index + 1)
-        extent = (0.0, S.shape[1] * hop_length / sr, 0.0, sr / 2000.0)
-        image = axes.imshow(20.0 * np.log10(np.maximum(S, AMIN)), origin="lower",
-                            aspect="auto", extent=extent, cmap="magma",
-                            vmin=peak - top_db, vmax=peak, interpolation="nearest")
-        axes.set(title=title, xlabel="time (s)")
-        if index == 0:
-            axes.set_ylabel("frequency (kHz)")
-    figure.colorbar(image, ax=figure.axes, label="dB", shrink=0.9)
-    return png_bytes(figure, dpi=72)
-
-
 def findings(summary: Mapping[str, Mapping], methods: Sequence[str]) -> list[str]:
     """What the figures say, in a few sentences computed from the summary."""
     lines = []
@@ -187,6 +69,34 @@ def findings(summary: Mapping[str, Mapping], methods: Sequence[str]) -> list[str
             line += f" The phase step costs {cost:.1f} dB even for the best method."
         lines.append(line)
     return lines
+
+
+def kind_finding(by_kind: Mapping[str, Mapping], encoding: str, method: str) -> str:
+    """One sentence: how ``method`` on ``encoding`` pictures does on each kind of sound."""
+    parts = [f"{kind} {scores[encoding][method]['sc_db']:.1f} dB ({scores['clips']} clips)"
+             for kind, scores in by_kind.items() if method in scores.get(encoding, {})]
+    return (f"By kind of sound, {method} on {encoding} pictures: " + "; ".join(parts) + "."
+            if parts else "")
+
+
+def kind_table(by_kind: Mapping[str, Mapping], encodings: Sequence[str],
+               methods: Sequence[str]) -> str:
+    """SC (dB) of every variant for each kind of sound, and PESQ-WB for speech, as HTML."""
+    kinds = list(by_kind)
+    header = "".join(f"<th>{html.escape(k)} SC (dB, {by_kind[k]['clips']} clips)</th>"
+                     for k in kinds)
+    speech = "speech" in by_kind
+    rows = []
+    for encoding in encodings:
+        for method in methods:
+            cells = [by_kind[k].get(encoding, {}).get(method, {}).get("sc_db") for k in kinds]
+            if speech:
+                cells.append(by_kind["speech"].get(encoding, {}).get(method, {}).get("pesq_wb"))
+            rows.append(f"<tr><td>{html.escape(encoding)}</td><td>{html.escape(method)}</td>"
+                        + "".join(f"<td>{_number(c)}</td>" for c in cells) + "</tr>")
+    return ("<table class='kinds'><thead><tr><th>encoding</th><th>method</th>"
+            f"{header}{'<th>speech PESQ-WB</th>' if speech else ''}</tr></thead><tbody>\n"
+            + "\n".join(rows) + "\n</tbody></table>")
 
 
 def snr_note(summary: Mapping[str, Mapping], methods: Sequence[str]) -> str:
@@ -285,6 +195,7 @@ def render_report(
     methods: Sequence[str],
     plots: Sequence[tuple[str, str]],
     clips: Sequence[ClipSection],
+    by_kind: Mapping[str, Mapping] | None = None,
 ) -> str:
     """The whole page.
 
@@ -302,6 +213,9 @@ def render_report(
         Plot pictures.
     clips : sequence of ClipSection
         One section per clip.
+    by_kind : mapping, optional
+        Means per kind of sound (``{kind: {"clips": n, encoding: {method: {metric: value}}}}``),
+        shown as a second table.
     """
     notes = {**{key: text for key, (_, _, text) in COLUMNS.items()},
              "snr_db": snr_note(summary, methods)}
@@ -316,10 +230,12 @@ def render_report(
         "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
         f"<title>{html.escape(title)}</title><style>{STYLE}</style></head><body>"
         f"<h1>{html.escape(title)}</h1>"
-        + "".join(f"<p>{html.escape(line)}</p>" for line in findings)
+        + "".join(f"<p>{html.escape(line)}</p>" for line in findings if line)
         + "<h2>Summary (means over clips)</h2>"
         f"{summary_table(summary, encodings, methods)}<dl>{legend}</dl>"
-        f"<h2>Plots</h2>{figures}"
+        + (f"<h2>By kind of sound (means over each kind's clips)</h2>"
+           f"{kind_table(by_kind, encodings, methods)}" if by_kind else "")
+        + f"<h2>Plots</h2>{figures}"
         f"<h2>Listen</h2><ul>{contents}</ul>"
         + "\n".join(clip_html(c, encodings, methods) for c in clips)
         + "\n</body></html>\n"

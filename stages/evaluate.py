@@ -3,14 +3,14 @@
 Writes, under the metrics folder: ``results.csv`` (every score, one row per clip x encoding x
 method), ``summary.json`` (means, for ``dvc metrics``), and the plots' sources
 ``per_clip/<clip>.csv``, ``rate.csv`` (SC against bytes per second, per method) and
-``convergence.csv`` (SC against iteration per method, for ``evaluate.convergence_encoding``).
+``convergence.csv`` (SC against iteration per method, for ``evaluate.convergence_encoding``),
+and ``by_kind.json`` (the main means per kind of sound: speech, music, environmental).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import math
 from functools import partial
 from pathlib import Path
 
@@ -26,6 +26,7 @@ from specimg.metrics import (
     spectral_convergence_db,
 )
 from specimg.spectrum import StftConfig
+from specimg.summary import summarise, summarise_by_kind
 from stages.common import (
     CONVERGENCE_NAME,
     PARAMS_FILE,
@@ -38,35 +39,6 @@ from stages.common import (
     stft_config,
 )
 from stages.decoding import decoded_magnitude
-
-IMAGE_METRICS = ("image_sc_db", "image_lsd_db")
-METHOD_METRICS = ("sc_db", "consistency_sc_db", "lsd_db", "snr_db", "loudness_error_db",
-                  "pesq_wb", "stoi")
-
-
-def summarise(results: pd.DataFrame, sizes: dict[str, dict]) -> dict:
-    """``{encoding: {bytes_per_second, image_*, method: {metric: mean over clips}}}``.
-
-    ``loudness_error_db`` is the mean absolute error; PESQ and STOI are means over the speech
-    clips and absent without any.
-    """
-    summary: dict = {}
-    for encoding, by_encoding in results.groupby("encoding", sort=True):
-        first_method = by_encoding[by_encoding["method"] == by_encoding["method"].iloc[0]]
-        summary[encoding] = {
-            "bytes_per_second": sizes[encoding]["bytes_per_second"],
-            **{metric: _mean(first_method[metric]) for metric in IMAGE_METRICS},
-        }
-        for method, group in by_encoding.groupby("method", sort=True):
-            scores = {metric: _mean(group[metric]) for metric in METHOD_METRICS}
-            scores["loudness_error_db"] = _mean(group["loudness_error_db"].abs())
-            summary[encoding][method] = {k: v for k, v in scores.items() if v is not None}
-    return summary
-
-
-def _mean(values: pd.Series) -> float | None:
-    mean = float(values.mean())
-    return None if math.isnan(mean) else round(mean, 3)
 
 
 def score_clip(clip: dict, args: argparse.Namespace, config: StftConfig,
@@ -137,6 +109,7 @@ def main() -> None:
     write_text(args.metrics_dir / "convergence.csv",
                csv_text(convergence_means(args.recon_dir, convergence_encoding, methods)))
     write_json(args.metrics_dir / "summary.json", summarise(results, sizes))
+    write_json(args.metrics_dir / "by_kind.json", summarise_by_kind(results))
 
 
 if __name__ == "__main__":

@@ -14,8 +14,9 @@ from specimg.errors import InputError
 from specimg.fileio import write_atomic, write_text
 from specimg.inversion import image_to_magnitude, magnitude_to_audio
 from specimg.metrics import ConvergenceLog
+from specimg.options import PhaseOptions
 from specimg.parallel import worker_count
-from specimg.phase import fft_workers, parse_n_iter
+from specimg.phase import fft_workers
 from stages.common import (
     CONVERGENCE_NAME,
     PARAMS_FILE,
@@ -30,24 +31,19 @@ from stages.common import (
 CONVERGENCE_COLUMNS = ["clip_id", "iteration", "sc_db", "consistency_sc_db"]
 
 
-def invert_clip(image_path: Path, args: argparse.Namespace, params: dict,
-                fft_workers: int) -> list[dict]:
+def invert_clip(image_path: Path, args: argparse.Namespace, options: PhaseOptions,
+                params: dict, fft_workers: int) -> list[dict]:
     """Write one image's reconstruction; its convergence records."""
     clip_id = image_path.stem
     S, meta = image_to_magnitude(image_path.read_bytes(), image_path,
                                  floor_silence=bool(params["floor_silence"]))
     true_phase = None
-    if args.method == "oracle":
+    if options.method == "oracle":
         true_phase = np.load(args.spec_dir / f"{clip_id}.phase.npy")
     log = ConvergenceLog({"sc_db": np.load(args.spec_dir / f"{clip_id}.mag.npy"),
                           "consistency_sc_db": S}, every=int(params["record_every"]))
-    result = magnitude_to_audio(
-        S, meta, method=args.method, true_phase=true_phase,
-        n_iter=parse_n_iter(params["n_iter"]), momentum=float(params["momentum"]),
-        beta=float(params["agla_beta"]), gamma=float(params["agla_gamma"]),
-        pghi_tol_db=float(params["pghi_tol_db"]), random_state=int(params["seed"]),
-        workers=fft_workers, callback=log,
-    )
+    result = magnitude_to_audio(S, meta, **options.keywords(), true_phase=true_phase,
+                                workers=fft_workers, callback=log)
     write_atomic(args.recon_dir / f"{clip_id}.flac", encode_audio(result.y, meta.sr))
     return [{"clip_id": clip_id, **row} for row in log.rows]
 
@@ -64,11 +60,11 @@ def main() -> None:
     if int(params["invert"]["record_every"]) < 1:
         raise InputError(PARAMS_FILE, "invert.record_every must be at least 1")
     try:
-        parse_n_iter(params["invert"]["n_iter"])
+        options = PhaseOptions.from_params(params["invert"], args.method)
     except ValueError as exc:
-        raise InputError(PARAMS_FILE, f"invert.{exc}") from None
+        raise InputError(PARAMS_FILE, str(exc)) from None
     images = sorted(p for p in args.images_dir.iterdir() if not p.name.startswith("."))
-    work = partial(invert_clip, args=args, params=params["invert"],
+    work = partial(invert_clip, args=args, options=options, params=params["invert"],
                    fft_workers=fft_workers(worker_count(n_jobs(params), len(images))))
     records = map_items(work, images, params, f"invert {args.method}")
     convergence = pd.DataFrame([row for rows in records for row in rows],

@@ -15,16 +15,8 @@ import pandas as pd
 from specimg.audio import read_audio
 from specimg.errors import InputError
 from specimg.fileio import write_atomic, write_text
-from specimg.report import (
-    ClipSection,
-    Player,
-    findings,
-    plot_convergence,
-    plot_per_clip,
-    plot_rate,
-    plot_spectrograms,
-    render_report,
-)
+from specimg.plots import plot_convergence, plot_per_clip, plot_rate, plot_spectrograms
+from specimg.report import ClipSection, Player, findings, kind_finding, render_report
 from specimg.spectrum import stft
 from stages.common import (
     PARAMS_FILE,
@@ -94,6 +86,7 @@ def main() -> None:
     page_dir = args.page.parent
 
     summary = json.loads((args.metrics_dir / "summary.json").read_text())
+    by_kind = json.loads((args.metrics_dir / "by_kind.json").read_text())
     results = pd.read_csv(args.metrics_dir / "results.csv", dtype={"clip_id": str})
     rate = pd.read_csv(args.metrics_dir / "rate.csv")
     curves = pd.read_csv(args.metrics_dir / "convergence.csv")
@@ -115,12 +108,14 @@ def main() -> None:
 
     write_text(args.page, render_report(
         title="specimg: what the spectrogram picture cost",
-        findings=findings(summary, methods),
+        findings=[*findings(summary, methods),
+                  kind_finding(by_kind, featured_encoding, featured_method)],
         summary=summary,
         encodings=params["encode"]["encodings"],
         methods=methods,
         plots=[(caption, url(args.assets_dir / name, page_dir)) for caption, name, _ in plots],
         clips=sections,
+        by_kind=by_kind,
     ))
 
 

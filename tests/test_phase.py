@@ -1,9 +1,12 @@
+import re
+
 import librosa
 import numpy as np
 import pytest
 
 from specimg import phase
 from specimg.metrics import snr_db, spectral_convergence_db
+from specimg.options import PhaseOptions
 from specimg.phase import METHODS, Stft, griffin_lim, pghi, random_phase, reconstruct
 from specimg.spectrum import StftConfig, stft
 
@@ -214,3 +217,19 @@ def test_threaded_overlap_add_equals_the_frame_by_frame_one(small_config):
         for n in range(len(frames)):
             np.testing.assert_array_equal(serial_frames[n], serial[n * hop : n * hop + n_fft]
                                           * window)
+
+
+def test_phase_options_from_params_name_the_bad_key():
+    options = PhaseOptions.from_params({"n_iter": "auto", "momentum": 0.5, "agla_beta": 1.0,
+                                        "agla_gamma": 1.1, "pghi_tol_db": 60, "seed": 3},
+                                       "pghi_agla")
+    assert options == PhaseOptions("pghi_agla", "auto", 0.5, 1.0, 1.1, 60.0, 3)
+    assert options.keywords()["random_state"] == 3
+    assert PhaseOptions.from_params({}, "fgla") == PhaseOptions("fgla")
+    for section, key in (({"agla_beta": "fast"}, "invert.agla_beta"),
+                         ({"seed": None}, "invert.seed"), ({"momentum": True}, "invert.momentum"),
+                         ({"n_iter": -2}, "invert.n_iter")):
+        with pytest.raises(ValueError, match=re.escape(key)):
+            PhaseOptions.from_params(section, "fgla")
+    with pytest.raises(ValueError, match=r"invert\.method 'magic' is unknown"):
+        PhaseOptions.from_params({}, "magic")

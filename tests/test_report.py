@@ -101,7 +101,7 @@ def test_per_clip_plot_is_a_heat_map_for_few_clips_and_a_strip_plot_for_many():
 
     from PIL import Image
 
-    from specimg.report import HEATMAP_CLIPS, plot_per_clip
+    from specimg.plots import HEATMAP_CLIPS, plot_per_clip
 
     def width(n_clips: int) -> int:
         rows = [{"clip_id": f"clip{i:03d}", "encoding": "png16", "method": m, "sc_db": -20.0 - i}
@@ -111,3 +111,29 @@ def test_per_clip_plot_is_a_heat_map_for_few_clips_and_a_strip_plot_for_many():
 
     assert width(4) < width(HEATMAP_CLIPS)  # a column per clip
     assert width(HEATMAP_CLIPS + 1) == width(500)  # fixed size, however many clips
+
+
+def test_results_by_kind_are_means_over_each_kinds_clips():
+    from specimg.report import kind_finding, kind_table
+    from specimg.summary import summarise_by_kind
+
+    rows = []
+    for clip_id, kind, sc in (("a", "speech", -10.0), ("b", "speech", -20.0),
+                              ("c", "music", -30.0), ("d", "", -99.0)):
+        for method, offset in (("oracle", -5.0), ("pghi_raar", 0.0)):
+            rows.append({"clip_id": clip_id, "kind": kind, "encoding": "png16", "method": method,
+                         "sc_db": sc + offset, "lsd_db": 1.0,
+                         "pesq_wb": 3.0 if kind == "speech" else float("nan"),
+                         "stoi": 0.9 if kind == "speech" else float("nan")})
+    by_kind = summarise_by_kind(pd.DataFrame(rows))
+    assert list(by_kind) == ["music", "speech"]  # clips of no kind are left out
+    assert by_kind["speech"]["clips"] == 2 and by_kind["music"]["clips"] == 1
+    assert by_kind["speech"]["png16"]["pghi_raar"] == {"sc_db": -15.0, "lsd_db": 1.0,
+                                                       "pesq_wb": 3.0, "stoi": 0.9}
+    assert by_kind["music"]["png16"]["oracle"] == {"sc_db": -35.0, "lsd_db": 1.0}
+    table = kind_table(by_kind, ["png16"], ["oracle", "pghi_raar"])
+    assert "speech SC (dB, 2 clips)" in table and "<td>-15.00</td>" in table
+    assert "speech PESQ-WB" in table and "<td>3.00</td>" in table
+    assert kind_finding(by_kind, "png16", "pghi_raar") == (
+        "By kind of sound, pghi_raar on png16 pictures: music -30.0 dB (1 clips); "
+        "speech -15.0 dB (2 clips).")
