@@ -8,7 +8,7 @@ Methods (:data:`METHODS`):
 - ``gla``: Griffin-Lim (momentum 0).
 - ``fgla``: fast Griffin-Lim (Perraudin, Balazs, Søndergaard, WASPAA 2013), momentum
   ``alpha`` (librosa's ``momentum``).
-- ``agla``: accelerated Griffin-Lim (Nenov, Peer, Balazs, ICASSP 2023): ``alpha``, ``beta``,
+- ``agla``: accelerated Griffin-Lim (Nenov, Nguyen, Balazs, ICASSP 2023): ``alpha``, ``beta``,
   ``gamma``.
 - ``pghi_gla``, ``pghi_fgla``, ``pghi_agla``: the iterative methods started from PGHI's phase
   instead of a random one.
