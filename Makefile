@@ -6,7 +6,8 @@ STAMP := $(VENV)/.installed
 # Stage commands call `python`: the venv's, even when it is not activated.
 RUN := PATH="$(CURDIR)/$(BIN):$$PATH"
 
-.PHONY: install browser repro test lint bench bench-pictures bench-pipeline lock clean
+.PHONY: install browser repro test lint check-repro diff-summary sweep bench bench-pictures \
+	bench-pipeline bench-study lock clean
 
 install: $(STAMP)
 
@@ -21,9 +22,30 @@ repro: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/actionlint .github/workflows/*.yml
 
 test: lint browser
 	$(RUN) python -m pytest
+
+# What CI checks besides `make test` (.github/workflows/ci.yml). check-repro: `dvc status` of
+# this checkout names no code or params change since dvc.lock, and the tests' tiny study, run
+# twice in a temporary copy (dvc repro, dvc repro -f), leaves dvc status clean and writes the
+# same dvc.lock and metrics both times (.ci/check_repro.py; 1.5 min here with 4 recordings).
+check-repro: $(STAMP)
+	$(RUN) python .ci/check_repro.py
+
+# `dvc params diff` and `dvc metrics diff` of this working tree against BASE, as Markdown
+# (CI writes them to a pull request's job summary): make diff-summary BASE=HEAD~1
+BASE ?= origin/main
+diff-summary: $(STAMP)
+	@set -e; \
+	params=$$($(RUN) dvc params diff "$(BASE)" --md); \
+	metrics=$$($(RUN) dvc metrics diff "$(BASE)" --md); \
+	rows() { printf '%s\n' "$$1" | grep -c '^|' || true; }; \
+	[ "$$(rows "$$params")" -gt 2 ] || params="No param changed."; \
+	[ "$$(rows "$$metrics")" -gt 2 ] || metrics="No metric changed."; \
+	printf '### Params: %s against this tree\n\n%s\n\n' "$(BASE)" "$$params"; \
+	printf '### Metrics: %s against this tree\n\n%s\n' "$(BASE)" "$$metrics"
 
 # Debian's Chromium and its driver, for the test that opens the report as a person would.
 # Installed when missing and run as root; otherwise that one test is skipped, saying why.
@@ -50,6 +72,16 @@ bench-pictures: $(STAMP)
 # Pipeline throughput with 1 and all jobs, segmentation memory, no-op repro (about 15 min).
 bench-pipeline: $(STAMP)
 	$(RUN) python benchmarks/pipeline.py
+
+# Where the default study's time goes, stage by stage, start-up apart (about 5 min).
+bench-study: $(STAMP)
+	$(RUN) python benchmarks/study.py --json benchmarks/study.json
+
+# How to save spectrograms for an image model: n_fft x top_db x picture density x JPEG quality,
+# 36 experiments of a lighter study on DVC's queue (dvc exp run --queue, dvc queue start -j
+# <cores>) -> metrics/sweep.md, sorted by the default method's SC.
+sweep: $(STAMP)
+	$(RUN) python benchmarks/sweep.py
 
 # Re-pin the whole tree after editing pyproject.toml's dependencies.
 lock:

@@ -1,0 +1,155 @@
+"""CI's reproducibility check (`make check-repro`), in two parts.
+
+This checkout: `dvc status` must show no code, data or params dependency changed since dvc.lock
+was written, so the committed dvc.lock and metrics are those of the committed code and params.
+Cached outputs that are only absent are fine (a fresh clone has no DVC cache, and the project
+no remote); rerunning the full study to compare its results (about 6 minutes on 2 cores) is
+left out.
+
+The tiny study: the pipeline on the tests' tiny parameter set (TINY in tests/tinyproject.py), in
+a temporary copy, so that this checkout's params.yaml, dvc.lock and outputs are untouched:
+`dvc repro`, then `dvc repro -f`. After each, `dvc status` must be clean, and the forced rerun
+must write the same dvc.lock, byte for byte, and the same files under metrics/.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+NOT_PULLED = "not in cache"  # a cached output neither produced nor pulled here
+
+
+def dvc(project: Path, *args: str) -> str:
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
+           "DVC_NO_ANALYTICS": "1"}
+    done = subprocess.run([str(BIN / "dvc"), *args], cwd=project, env=env,
+                          capture_output=True, text=True)
+    if done.returncode:
+        sys.exit(f"`dvc {' '.join(args)}` failed in {project}:\n{done.stdout}{done.stderr}")
+    return done.stdout
+
+
+def status(project: Path) -> dict:
+    out = dvc(project, "status", "--json")
+    return json.loads(out[out.index("{"):])
+
+
+def pipeline_outs(lock: dict) -> set[str]:
+    """Every output path that dvc.lock records."""
+    return {out["path"] for stage in lock.get("stages", {}).values()
+            for out in stage.get("outs", [])}
+
+
+def produced(path: str, outs: set[str]) -> bool:
+    """Whether ``path`` is, holds or lies in a pipeline output (data/images holds
+    data/images/png16; data/clips/manifest.csv lies in data/clips)."""
+    return any(path == out or path.startswith(f"{out}/") or out.startswith(f"{path}/")
+               for out in outs)
+
+
+def stale(report: dict, outs: set[str], locked: set[str]) -> list[tuple[str, str]]:
+    """(stage, what) for each thing in ``dvc status --json`` that calls for a rerun: a stage
+    missing from dvc.lock, a changed param, a changed dependency that no stage produces (code,
+    data/raw), an output that is there but not as recorded, or absent though it is no cached
+    output (a metrics file, `cache: false`, belongs in git). A cached output that is only
+    absent, and so any dependency on a pipeline output, is not: a fresh clone has none."""
+    outs = outs | {path for items in report.values() for item in items
+                   if isinstance(item, dict) for path in item.get("changed outs", {})}
+    found = []
+    for name, items in report.items():
+        if name not in locked:
+            found.append((name, "not in dvc.lock (never run)"))
+            continue
+        for item in items:
+            if not isinstance(item, dict):
+                found.append((name, str(item)))
+                continue
+            for kind, changes in item.items():
+                if not isinstance(changes, dict):
+                    found.append((name, kind))
+                    continue
+                for path, state in changes.items():
+                    if isinstance(state, dict):  # a params file: {key: state}
+                        found += [(name, f"param {key} {what}") for key, what in state.items()]
+                    elif kind == "changed outs":
+                        if state != NOT_PULLED:
+                            found.append((name, f"output {path} {state}"))
+                    elif not produced(path, outs):
+                        found.append((name, f"{path} {state}"))
+    return found
+
+
+def check_checkout() -> bool:
+    started = time.perf_counter()
+    lock_file = REPO / "dvc.lock"
+    lock = yaml.safe_load(lock_file.read_text()) if lock_file.exists() else {}
+    found = stale(status(REPO), pipeline_outs(lock), set(lock.get("stages", {})))
+    seconds = time.perf_counter() - started
+    if not found:
+        print("checkout: dvc status names no code or params change since dvc.lock "
+              f"({seconds:.0f} s)")
+        return True
+    stages: dict[str, list[str]] = {}
+    for name, what in found:
+        stages.setdefault(what, []).append(name)
+    print(f"checkout: dvc.lock is behind the code or params ({seconds:.0f} s); changed since:")
+    for what, names in stages.items():
+        where = ", ".join(names) if len(names) <= 3 else f"{len(names)} stages"
+        print(f"  {what} ({where})")
+    print("  run `make repro`, then commit dvc.lock and metrics/")
+    return False
+
+
+def snapshot(project: Path) -> dict[str, bytes]:
+    files = sorted(p for p in (project / "metrics").rglob("*") if p.is_file())
+    return {"dvc.lock": (project / "dvc.lock").read_bytes(),
+            **{str(p.relative_to(project)): p.read_bytes() for p in files}}
+
+
+def check_tiny() -> bool:
+    sys.path.insert(0, str(REPO / "tests"))
+    from tinyproject import make_project
+
+    with tempfile.TemporaryDirectory(prefix="check-repro-") as tmp:
+        project = make_project(Path(tmp) / "project")
+        runs, times = [], []
+        for args in (["repro"], ["repro", "-f"]):
+            started = time.perf_counter()
+            dvc(project, *args)
+            times.append(time.perf_counter() - started)
+            left = status(project)
+            if left:
+                print(f"tiny study: `dvc status` after `dvc {' '.join(args)}` is not clean:")
+                print(json.dumps(left, indent=2))
+                return False
+            runs.append(snapshot(project))
+    first, second = runs
+    differ = sorted(name for name in first.keys() | second.keys()
+                    if first.get(name) != second.get(name))
+    timing = f"dvc repro {times[0]:.0f} s, dvc repro -f {times[1]:.0f} s"
+    if differ:
+        print(f"tiny study ({timing}): the forced rerun changed {len(differ)} files:")
+        print("\n".join(f"  {name}" for name in differ))
+        return False
+    print(f"tiny study ({timing}): dvc status clean after each; dvc.lock and "
+          f"{len(first) - 1} files under metrics/ byte-identical")
+    return True
+
+
+def main() -> int:
+    results = [check_checkout(), check_tiny()]
+    return 0 if all(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
