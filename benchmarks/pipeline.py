@@ -106,7 +106,7 @@ def main() -> None:
         for index in range(6):
             synthetic_music(corpus / f"piece_{index}.flac", args.minutes * 60 / 6, index)
         seconds = sum(sf.info(p).duration for p in corpus.iterdir())
-        project = make_project(tmp / "project", STUDY, corpus)
+        project = make_project(tmp / "project", STUDY, corpus, files=None)
         print(f"corpus: {seconds / 60:.1f} min in 6 files; study: encodings "
               f"{STUDY['encode']['encodings']}, methods {STUDY['invert']['methods']}, "
               f"n_iter {STUDY['invert']['n_iter']}; {cores} cores")

@@ -87,7 +87,7 @@ def main() -> None:
     args = parser.parse_args()
     params = yaml.safe_load((REPO / "params.yaml").read_text())
     with tempfile.TemporaryDirectory(prefix="specimg-study-") as tmp:
-        project = make_project(Path(tmp) / "project", params)
+        project = make_project(Path(tmp) / "project", params, files=None)
         stages, total = timed_stages(project)
         clips = len((project / "data/clips/manifest.csv").read_text().splitlines()) - 1
         noop = noop_profile(project)

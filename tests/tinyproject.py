@@ -16,7 +16,7 @@ BIN = Path(sys.executable).parent
 TINY = {
     "on_error": "fail",
     "parallel": {"n_jobs": 2, "executor": "local", "scheduler_address": None},
-    "segment": {"sr": 8000, "clip_seconds": 2.0, "step_seconds": 30.0, "tail": "pad",
+    "segment": {"sr": 8000, "clip_seconds": 2.0, "step_seconds": 60.0, "tail": "pad",
                 "mixdown": "mean"},
     "stft": {"n_fft": 256, "hop_length": 64, "window": "hann", "center": True, "top_db": 80.0},
     "encode": {"encodings": ["png16", "jpeg75", "specshow"],
@@ -39,9 +39,15 @@ def run(args: list[str], cwd: Path) -> str:
     return done.stdout + done.stderr
 
 
-def make_project(root: Path, params: dict = TINY, raw: Path = REPO / "data/raw") -> Path:
-    """Copy the pipeline's code and ``raw`` recordings into ``root`` with ``params``; git and
-    dvc init. Also used by benchmarks/pipeline.py."""
+#: The recordings of the tiny project: one of each kind, and a man's and a woman's voice.
+TINY_FILES = ("music_introzik.ogg", "speech_vm-options.wav", "speech_it-demo-echotest.wav",
+              "environmental_wesnoth-ambience.ogg", "SOURCES.csv")
+
+
+def make_project(root: Path, params: dict = TINY, raw: Path = REPO / "data/raw",
+                 files: tuple[str, ...] | None = TINY_FILES) -> Path:
+    """Copy the pipeline's code and ``files`` of the ``raw`` recordings (None: all) into
+    ``root`` with ``params``; git and dvc init. Also used by the benchmarks."""
     root.mkdir(parents=True, exist_ok=True)
     for name in ("dvc.yaml", "specimg", "stages"):
         source = REPO / name
@@ -49,7 +55,8 @@ def make_project(root: Path, params: dict = TINY, raw: Path = REPO / "data/raw")
             shutil.copytree(source, root / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy2(source, root / name)
-    shutil.copytree(raw, root / "data/raw")
+    shutil.copytree(raw, root / "data/raw", ignore=None if files is None else (
+        lambda folder, names: [n for n in names if n not in files]))
     (root / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
     run(["git", "init", "-q"], root)
     run([str(BIN / "dvc"), "init", "-q"], root)
