@@ -85,8 +85,8 @@ def invert_image(
         Sample peak (dB re full scale) of output whose loudness is unknown.
     floor_silence : bool
         Decode pixels at the dB floor as silence rather than ``peak - top_db``: measured on the
-        speech clips, PESQ-WB +0.8 to +1.5, STOI and spectral convergence unchanged or better,
-        music unchanged (``benchmarks/floor_silence.py``).
+        speech clips, PESQ-WB +0.5 to +1.7, STOI and spectral convergence unchanged or better
+        (``benchmarks/floor_silence.py``, speech only).
     max_pixels : int
         Decompression-bomb limit (see :func:`specimg.codec.decode_image`).
     true_phase : np.ndarray, optional
