@@ -4,8 +4,9 @@
 
 Queues one `dvc exp run --queue` per combination of STFT size, dB range, picture density and
 JPEG quality (36 experiments), runs them with `dvc queue start -j <cores>` (DVC's own queue and
-workers), waits for them, and writes `dvc exp show --md` with the columns that matter, sorted by
-the default method's spectral convergence, to `metrics/sweep.md`. The sweep's study is lighter
+workers), waits for them (do not commit meanwhile: experiments belong to the commit they start
+from), and writes `dvc exp show --md` with the columns that matter, sorted by the default
+method's spectral convergence, to `metrics/sweep.md`. The sweep's study is lighter
 than the default one: the first 10 s of every recording, one picture (the specshow encoding,
 styled per experiment) and two methods (the true phase and the default).
 """
@@ -66,6 +67,8 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--out", type=Path, default=REPO / "metrics/sweep.md")
     args = parser.parse_args()
+    baseline = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True,
+                              text=True, check=True).stdout.strip()
     dvc("queue", "remove", "--all")  # a fresh sweep: no tasks or experiments of an old one
     dvc("exp", "remove", "--all-commits")
     for name, overrides in experiments():
@@ -82,7 +85,7 @@ def main() -> None:
         sys.exit("error: experiments failed (see `dvc queue logs NAME`):\n" + "\n".join(failed))
     minutes = (time.perf_counter() - start) / 60
     table = dvc("exp", "show", "--md", "--no-pager", "--hide-workspace", "--hide-queued",
-                "--drop", ".*", "--keep", COLUMNS, "--sort-by",
+                "--rev", baseline, "--drop", ".*", "--keep", COLUMNS, "--sort-by",
                 "metrics/summary.json:specshow.pghi_raar.sc_db", "--sort-order", "asc")
     args.out.write_text(
         "# Sweep: how to save spectrograms for an image model\n\n"
