@@ -41,7 +41,7 @@ def main() -> None:
         for clip in manifest.itertuples():
             S = np.load(DATA / "spec" / f"{clip.clip_id}.mag.npy")
             peak = peak_db(S)
-            meta = ImageMeta(**config.as_dict(), n_frames=S.shape[1], length=int(clip.n_samples),
+            meta = ImageMeta(config, n_frames=S.shape[1], length=int(clip.n_samples),
                              peak_db=peak, top_db=80.0, encoding="specshow")
             for cmap in CMAPS:
                 style = SpecshowStyle(width_per_second, height, quality=75, cmap=cmap)

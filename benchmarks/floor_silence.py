@@ -46,7 +46,7 @@ def main() -> None:
                         "pesq_wb": pesq_wb(original, result.y, sr),
                         "stoi": stoi(original, result.y, sr),
                         "sc_db": spectral_convergence_db(
-                            S, np.abs(stft(result.y, result.meta.stft_config))),
+                            S, np.abs(stft(result.y, result.meta.stft))),
                     })
     table = pd.DataFrame(rows).groupby(["encoding", "method", "floor_silence"])[
         ["pesq_wb", "stoi", "sc_db"]].mean()

@@ -61,18 +61,18 @@ def run_method(clips: list[dict], method: str, n_iter: int, workers: int = 1) ->
     for clip in clips:
         meta = clip["meta"]
         start = time.perf_counter()
-        y = reconstruct(clip["S"], meta.stft_config, method, length=meta.length,
+        y = reconstruct(clip["S"], meta.stft, method, length=meta.length,
                         n_iter=n_iter, workers=workers)
         elapsed += time.perf_counter() - start
         scores.append(spectral_convergence_db(clip["S_original"],
-                                              np.abs(stft(y, meta.stft_config))))
+                                              np.abs(stft(y, meta.stft))))
     return {"sc_db": float(np.mean(scores)), "seconds": elapsed}
 
 
 def per_iteration_seconds(clip: dict, workers: int, repeats: int) -> dict:
     """Seconds per iteration: our fgla, librosa's, and the bare rfft + irfft pair."""
     meta, S = clip["meta"], clip["S"]
-    config = meta.stft_config
+    config = meta.stft
     signal = np.zeros(config.n_fft + (Stft(config, meta.length).n_frames - 1) * config.hop_length,
                       np.float32)
     frames = np.lib.stride_tricks.sliding_window_view(signal, config.n_fft)[::config.hop_length]
@@ -115,13 +115,13 @@ def convergence(clips: list[dict], methods: list[str], n_iter: int) -> dict:
             meta, S = clip["meta"], clip["S"]
             trace: list[float] = []
             y = reconstruct(
-                S, meta.stft_config, method, length=meta.length, n_iter=n_iter,
+                S, meta.stft, method, length=meta.length, n_iter=n_iter,
                 callback=lambda _i, rebuilt, S=S, trace=trace: trace.append(
                     spectral_convergence_db(S, np.abs(rebuilt.T))),
             )
             traces.append(trace)
             finals.append(spectral_convergence_db(clip["S_original"],
-                                                  np.abs(stft(y, meta.stft_config))))
+                                                  np.abs(stft(y, meta.stft))))
         mean_trace = np.mean(traces, axis=0)
         reached = np.flatnonzero(mean_trace <= -30.0)
         results[method] = {

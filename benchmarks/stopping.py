@@ -46,7 +46,7 @@ class Counter:
 def invert(S: np.ndarray, meta, n_iter) -> tuple[np.ndarray, int, float]:
     counter = Counter()
     start = time.perf_counter()
-    y = reconstruct(S, meta.stft_config, DEFAULT_METHOD, length=meta.length, n_iter=n_iter,
+    y = reconstruct(S, meta.stft, DEFAULT_METHOD, length=meta.length, n_iter=n_iter,
                     workers=1, callback=counter)
     return y, counter.iterations, time.perf_counter() - start
 
@@ -68,7 +68,7 @@ def main() -> None:
             original, sr = read_audio(DATA / "clips" / f"{clip.clip_id}.flac")
             for n_iter in (100, "auto"):
                 y, iterations, seconds = invert(S_target, meta, n_iter)
-                S_y = np.abs(stft(y, meta.stft_config))
+                S_y = np.abs(stft(y, meta.stft))
                 records.append({
                     "n_iter": str(n_iter), "iterations": iterations, "seconds": seconds,
                     "sc_db": spectral_convergence_db(S_original, S_y),

@@ -143,9 +143,8 @@ def fft_floor_seconds(n_frames: int, n_iter: int = 100) -> float:
 
 
 def picture_meta(n_frames: int, length: int, cmap: str) -> ImageMeta:
-    return ImageMeta(sr=SR, n_fft=N_FFT, hop_length=HOP, window="hann", center=True,
-                     n_frames=n_frames, length=length, peak_db=0.0, top_db=80.0,
-                     encoding="foreign", cmap=cmap, layout="specshow")
+    return ImageMeta(StftConfig(SR, N_FFT, HOP), n_frames=n_frames, length=length, peak_db=0.0,
+                     top_db=80.0, encoding="foreign", cmap=cmap, layout="specshow")
 
 
 def true_phase_sc(S: np.ndarray, S_decoded: np.ndarray, D: np.ndarray, length: int) -> float:

@@ -81,20 +81,20 @@ def fallback_meta(args: argparse.Namespace, counted_frames: int | None = None) -
     Without ``--frames`` or ``--duration``, ``counted_frames`` (counted from the picture) gives
     the length: ``(frames - 1) * hop``, within one hop of the original.
     """
+    stft = StftConfig(args.sr, args.n_fft, args.hop_length)
     if args.frames is not None or counted_frames is not None:
         n_frames = args.frames if args.frames is not None else counted_frames
         length = (n_frames - 1) * args.hop_length
     elif args.duration is not None:
         length = round(args.duration * args.sr)
-        n_frames = StftConfig(args.sr, args.n_fft, args.hop_length).n_frames(length)
+        n_frames = stft.n_frames(length)
     else:
         return None
     return ImageMeta(
-        sr=args.sr, n_fft=args.n_fft, hop_length=args.hop_length, window="hann", center=True,
-        n_frames=n_frames, length=length, peak_db=args.peak_db if args.peak_db is not None
-        else 0.0, top_db=args.top_db, encoding="foreign", cmap=args.cmap, y_axis=args.y_axis,
-        n_mels=args.n_mels, fmin=args.fmin, fmax=args.fmax or 0.0, layout=args.layout,
-        low_row=args.low_row,
+        stft, n_frames=n_frames, length=length,
+        peak_db=args.peak_db if args.peak_db is not None else 0.0, top_db=args.top_db,
+        encoding="foreign", cmap=args.cmap, y_axis=args.y_axis, n_mels=args.n_mels,
+        fmin=args.fmin, fmax=args.fmax or 0.0, layout=args.layout, low_row=args.low_row,
     )
 
 
@@ -192,8 +192,8 @@ def command_info(args: argparse.Namespace) -> int:
         seconds = meta.length / meta.sr
         rows = f"{meta.n_mels} mel bands" if meta.y_axis == "mel" else f"{meta.n_rows} bins"
         print(f"  {rows} x {meta.n_frames} frames, {seconds:.2f} s at {meta.sr} Hz; "
-              f"n_fft {meta.n_fft}, hop {meta.hop_length}, {meta.window}, "
-              f"{'centred' if meta.center else 'not centred'}")
+              f"n_fft {meta.stft.n_fft}, hop {meta.stft.hop_length}, {meta.stft.window}, "
+              f"{'centred' if meta.stft.center else 'not centred'}")
         print(f"  levels span {meta.peak_db - meta.top_db:.1f} .. {meta.peak_db:.1f} dB "
               f"(re amplitude 1.0), colormap {meta.cmap}, encoding {meta.encoding or '?'}")
     return status

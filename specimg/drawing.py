@@ -201,7 +201,7 @@ def specshow_figure(data: np.ndarray, meta: ImageMeta, figsize, dpi, *, x_axis: 
     axes = figure.add_axes((0.0, 0.0, 1.0, 1.0))
     axes.set_axis_off()
     librosa.display.specshow(
-        data, sr=meta.sr, hop_length=meta.hop_length, n_fft=meta.n_fft, fmin=meta.fmin,
+        data, sr=meta.sr, hop_length=meta.stft.hop_length, n_fft=meta.stft.n_fft, fmin=meta.fmin,
         fmax=meta.fmax or None, x_axis=x_axis, ax=axes,
         y_axis=meta.y_axis if y_axis == "meta" else y_axis, **kwargs,
     )

@@ -49,7 +49,7 @@ def image_to_magnitude(
     levels, meta = decode_image(data, path, fallback, max_pixels)
     S = unit_to_magnitude(levels, meta.peak_db, meta.top_db, floor_silence)
     if meta.y_axis == "mel":  # levels are dB of mel power: S above is its square root
-        S = mel_power_to_magnitude(S**2, meta.stft_config, meta.fmin, meta.fmax or None)
+        S = mel_power_to_magnitude(S**2, meta.stft, meta.fmin, meta.fmax or None)
     return S, meta
 
 
@@ -118,7 +118,7 @@ def magnitude_to_audio(
     ``S`` and ``meta`` are what :func:`image_to_magnitude` returns; the other parameters are
     those of :func:`invert_image` (``phase_options`` may include a ``callback``).
     """
-    y = reconstruct(S, meta.stft_config, method, length=meta.length, true_phase=true_phase,
+    y = reconstruct(S, meta.stft, method, length=meta.length, true_phase=true_phase,
                     **phase_options)
     if not loudness_known:
         peak = float(np.max(np.abs(y), initial=0.0))

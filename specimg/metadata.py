@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import math
 import os
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 
 from PIL import Image
 
@@ -28,10 +28,13 @@ _JPEG_COMMENT_PREFIX = METADATA_KEY.encode() + b":"
 class ImageMeta:
     """Everything needed to turn a spectrogram image back into audio.
 
+    Stored flat, one JSON object of the STFT's fields and these (:meth:`as_dict`).
+
     Attributes
     ----------
-    sr, n_fft, hop_length, window, center
-        The STFT that made the spectrogram (see :class:`specimg.spectrum.StftConfig`).
+    stft : StftConfig
+        The STFT that made the spectrogram (``sr``, ``n_fft``, ``hop_length``, ``window``,
+        ``center``).
     n_frames : int
         STFT frames (image columns, in cells).
     length : int
@@ -57,11 +60,7 @@ class ImageMeta:
         Where the lowest band is: at the bottom (specshow, ours) or in row 0 (audio-diffusion).
     """
 
-    sr: int
-    n_fft: int
-    hop_length: int
-    window: str
-    center: bool
+    stft: StftConfig
     n_frames: int
     length: int
     peak_db: float
@@ -76,12 +75,13 @@ class ImageMeta:
     low_row: str = "bottom"
 
     @property
-    def stft_config(self) -> StftConfig:
-        return StftConfig(self.sr, self.n_fft, self.hop_length, self.window, self.center)
+    def sr(self) -> int:
+        """Sample rate of the audio (Hz)."""
+        return self.stft.sr
 
     @property
     def n_bins(self) -> int:
-        return self.stft_config.n_bins
+        return self.stft.n_bins
 
     @property
     def n_rows(self) -> int:
@@ -93,16 +93,22 @@ class ImageMeta:
         """Whether ``librosa.display.specshow`` drew the picture (rather than one pixel a cell)."""
         return self.layout == "specshow" or self.encoding.startswith("specshow")
 
+    def as_dict(self) -> dict:
+        """The stored form: the STFT's fields beside the others, in one flat mapping."""
+        return {**self.stft.as_dict(), **{name: getattr(self, name) for name in _OWN_FIELDS}}
+
     def to_json(self) -> str:
-        return json.dumps(asdict(self), sort_keys=True, separators=(",", ":"))
+        return json.dumps(self.as_dict(), sort_keys=True, separators=(",", ":"))
 
     @classmethod
     def from_json(cls, text: str | bytes, path: str | os.PathLike = "<image>") -> ImageMeta:
         """Parse metadata written by :meth:`to_json`; :class:`InputError` if malformed."""
         try:
             raw = json.loads(text)
-            known = {field.name for field in fields(cls)}
-            meta = cls(**{key: value for key, value in raw.items() if key in known})
+            stft = StftConfig(**{key: raw[key] for key in _STFT_FIELDS})
+            meta = cls(stft, **{key: value for key, value in raw.items() if key in _OWN_FIELDS})
+        except KeyError as exc:
+            raise InputError(path, f"has malformed specimg metadata (no {exc})") from None
         except (ValueError, TypeError, AttributeError, RecursionError) as exc:
             raise InputError(path, f"has malformed specimg metadata ({exc})") from None
         meta.check(path, "specimg metadata")
@@ -111,24 +117,23 @@ class ImageMeta:
     def problems(self) -> list[str]:
         """What is wrong with these parameters: wrong types, impossible or unknown values."""
         found = []
-        for field in fields(self):
-            value = getattr(self, field.name)
-            kind = _FIELD_KINDS[field.type]
-            if kind is int and (type(value) is not int or not 0 <= value <= _LIMITS[field.name]):
-                found.append(f"{field.name} {value!r} is not an integer in "
-                             f"0..{_LIMITS[field.name]}")
+        stored = self.as_dict()
+        for name, kind in _FIELD_KINDS.items():
+            value = stored[name]
+            if kind is int and (type(value) is not int or not 0 <= value <= _LIMITS[name]):
+                found.append(f"{name} {value!r} is not an integer in 0..{_LIMITS[name]}")
             elif kind is float and (type(value) not in (int, float) or not math.isfinite(value)):
-                found.append(f"{field.name} {value!r} is not a finite number")
+                found.append(f"{name} {value!r} is not a finite number")
             elif kind is not float and kind is not int and type(value) is not kind:
-                found.append(f"{field.name} {value!r} is not a {kind.__name__}")
+                found.append(f"{name} {value!r} is not a {kind.__name__}")
         if found:
             return found
         for name in ("sr", "n_fft", "hop_length", "n_frames", "n_mels"):
-            if getattr(self, name) < 1:
-                found.append(f"{name} is {getattr(self, name)}; it must be positive")
+            if stored[name] < 1:
+                found.append(f"{name} is {stored[name]}; it must be positive")
         for name in ("top_db", "fmin", "fmax"):
-            if getattr(self, name) < 0:
-                found.append(f"{name} is {getattr(self, name)}; it must not be negative")
+            if stored[name] < 0:
+                found.append(f"{name} is {stored[name]}; it must not be negative")
         for name, allowed in (("y_axis", ("hz", "mel", "log")), ("layout", ("grid", "specshow")),
                               ("low_row", ("bottom", "top"))):
             if getattr(self, name) not in allowed:
@@ -136,12 +141,12 @@ class ImageMeta:
         if not known_colormap(self.cmap):
             found.append(f"cmap {self.cmap!r} is no matplotlib colormap")
         try:
-            window_function(self.window, 8)
+            window_function(self.stft.window, 8)
         except ValueError:
-            found.append(f"window {self.window!r} is no window scipy knows")
-        if not found and self.n_frames != self.stft_config.n_frames(self.length):
+            found.append(f"window {self.stft.window!r} is no window scipy knows")
+        if not found and self.n_frames != self.stft.n_frames(self.length):
             found.append(f"{self.n_frames} frames do not fit {self.length} samples (which give "
-                         f"{self.stft_config.n_frames(self.length)} at hop {self.hop_length})")
+                         f"{self.stft.n_frames(self.length)} at hop {self.stft.hop_length})")
         return found
 
     def check(self, path: str | os.PathLike, what: str = "parameters") -> None:
@@ -151,7 +156,12 @@ class ImageMeta:
             raise InputError(path, f"has impossible {what}: {'; '.join(found)}")
 
 
-_FIELD_KINDS = {"int": int, "float": float, "str": str, "bool": bool}
+_STFT_FIELDS = tuple(field.name for field in fields(StftConfig))
+_OWN_FIELDS = tuple(field.name for field in fields(ImageMeta) if field.name != "stft")
+_TYPES = {"int": int, "float": float, "str": str, "bool": bool}
+#: Every stored field and the type it must have.
+_FIELD_KINDS = {field.name: _TYPES[field.type] for cls in (StftConfig, ImageMeta)
+                for field in fields(cls) if field.name != "stft"}
 #: Largest values accepted from metadata: far beyond any real use, small enough to compute with.
 _LIMITS = {"sr": 10**7, "n_fft": 1 << 20, "hop_length": 1 << 20, "n_frames": 1 << 31,
            "length": 1 << 48, "n_mels": 1 << 16}

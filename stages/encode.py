@@ -30,7 +30,7 @@ def encode_clip(clip: dict, args: argparse.Namespace, config: StftConfig, top_db
     S = np.load(args.spec_dir / f"{clip['clip_id']}.mag.npy")
     peak = peak_db(S)
     levels = magnitude_to_unit(S, peak, top_db)
-    meta = ImageMeta(**config.as_dict(), n_frames=S.shape[1], length=int(clip["n_samples"]),
+    meta = ImageMeta(config, n_frames=S.shape[1], length=int(clip["n_samples"]),
                      peak_db=peak, top_db=top_db, encoding=args.encoding)
     data = encode_levels(levels, meta) if style is None else draw_levels(levels, meta, style)[0]
     write_atomic(args.images_dir / f"{clip['clip_id']}{image_suffix(args.encoding)}", data)

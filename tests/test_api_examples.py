@@ -30,12 +30,12 @@ def test_the_readme_api_block_runs(tmp_path, monkeypatch):
     for name, seconds in (("clip", 2.0), ("other", 1.0)):
         length = int(seconds * config.sr)
         S = rng.random((config.n_bins, config.n_frames(length))).astype(np.float32) ** 4
-        meta = ImageMeta(**config.as_dict(), n_frames=S.shape[1], length=length,
+        meta = ImageMeta(config, n_frames=S.shape[1], length=length,
                          peak_db=peak_db(S), top_db=80.0, encoding="png16")
         (tmp_path / "pictures" / f"{name}.png").write_bytes(
             encode_levels(magnitude_to_unit(S, peak_db(S), 80.0), meta))
     S = rng.random((config.n_bins, 2584)).astype(np.float32) ** 4
-    drawn = ImageMeta(**config.as_dict(), n_frames=2584, length=60 * config.sr, peak_db=0.0,
+    drawn = ImageMeta(config, n_frames=2584, length=60 * config.sr, peak_db=0.0,
                       top_db=80.0, encoding="specshow")
     db = 20 * np.log10(np.maximum(S, 1e-4))
     (tmp_path / "user.jpg").write_bytes(render_specshow(db, drawn, figsize=(4, 2), dpi=200))

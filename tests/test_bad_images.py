@@ -18,7 +18,7 @@ import json
 import re
 import struct
 import zlib
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -60,7 +60,7 @@ class Spectrogram:
         return encode_levels(self.levels, self.meta)
 
     def json(self, drop: tuple[str, ...] = (), **changes) -> str:
-        raw = {**asdict(self.meta), **changes}
+        raw = {**self.meta.as_dict(), **changes}
         return json.dumps({key: value for key, value in raw.items() if key not in drop})
 
 
@@ -68,7 +68,7 @@ class Spectrogram:
 def spec(harmonic_signal, small_config) -> Spectrogram:
     S = np.abs(stft(harmonic_signal, small_config))
     peak = peak_db(S)
-    meta = ImageMeta(**small_config.as_dict(), n_frames=S.shape[1], length=len(harmonic_signal),
+    meta = ImageMeta(small_config, n_frames=S.shape[1], length=len(harmonic_signal),
                      peak_db=peak, top_db=TOP_DB, encoding="png8")
     return Spectrogram(magnitude_to_unit(S, peak, TOP_DB), meta)
 
@@ -349,7 +349,7 @@ def test_sixteen_bit_tiff_without_metadata_inverts_with_flags(spec, tmp_path, ca
     """TIFF carries no specimg metadata, and Pillow keeps big-endian TIFF as mode I;16B."""
     data = tiff(sixteen_bit(spec.grey8, mode))
     assert Image.open(io.BytesIO(data)).mode == mode
-    fallback = ImageMeta(**{**asdict(spec.meta), "encoding": "foreign"})
+    fallback = replace(spec.meta, encoding="foreign")
     decoded, _ = decode_image(data, "deep.tif", meta=fallback)
     np.testing.assert_allclose(decoded, spec.levels, atol=PNG8_TOLERANCE)
     flags = [*GRID_FLAGS, "--peak-db", repr(spec.meta.peak_db)]
@@ -395,7 +395,7 @@ def test_missing_metadata_asks_for_the_flags_then_inverts_with_them(spec, tmp_pa
     run = run_invert(tmp_path, capfd, {name: data, "good.png": spec.png8})
     assert_cli_fails_cleanly(run, name, r"no specimg metadata.*--duration or --frames")
 
-    fallback = ImageMeta(**{**asdict(spec.meta), "encoding": "foreign"})
+    fallback = replace(spec.meta, encoding="foreign")
     decoded, _ = decode_image(data, name, meta=fallback)
     tolerance = 3 / 255 if name.endswith(".jpg") else PNG8_TOLERANCE  # q100: measured 1.5/255
     np.testing.assert_allclose(decoded, spec.levels, atol=tolerance)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import struct
 import zlib
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -23,12 +24,12 @@ def images(tmp_path, harmonic_signal, small_config):
     S = np.abs(stft(harmonic_signal, small_config))
     peak = peak_db(S)
     levels = magnitude_to_unit(S, peak, 80.0)
-    meta = ImageMeta(**small_config.as_dict(), n_frames=S.shape[1], length=len(harmonic_signal),
+    meta = ImageMeta(small_config, n_frames=S.shape[1], length=len(harmonic_signal),
                      peak_db=peak, top_db=80.0, encoding="png16")
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "own.png").write_bytes(encode_levels(levels, meta))
-    shown = ImageMeta(**{**meta.__dict__, "encoding": "specshow"})
+    shown = replace(meta, encoding="specshow")
     picture = render_specshow(peak - 80 + 80 * levels, shown, (4, 4), 100, 95)
     (folder / "shown.jpg").write_bytes(picture)
     bare = io.BytesIO()
@@ -148,7 +149,7 @@ def test_audio_diffusion_mel_picture_inverts_with_flags(harmonic_signal, small_c
 def test_foreign_specshow_picture_without_duration_has_its_frames_counted(
         images, harmonic_signal, tmp_path, capsys):
     S = images["S"]
-    meta = ImageMeta(**images["config"].as_dict(), n_frames=S.shape[1],
+    meta = ImageMeta(images["config"], n_frames=S.shape[1],
                      length=len(harmonic_signal), peak_db=peak_db(S), top_db=80.0)
     db = meta.peak_db - 80 + 80 * magnitude_to_unit(S, meta.peak_db, 80.0)
     picture = render_specshow(db, meta, (10.04, 4), 100, 95)  # 4 px per frame

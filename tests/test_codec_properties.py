@@ -22,6 +22,7 @@ from PIL import Image
 
 from specimg.errors import InputError
 from specimg.image import ImageMeta, decode_image, encode_levels
+from specimg.spectrum import StftConfig
 
 PROPERTY = settings(max_examples=100, deadline=None, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.too_slow])
@@ -42,9 +43,8 @@ JPEG95_FLAT = 0.5 / 255
 def meta_for(shape: tuple[int, int], encoding: str) -> ImageMeta:
     """Metadata whose grid is ``shape``: n_bins = 1 + n_fft // 2 rows, n_frames columns."""
     rows, columns = shape
-    return ImageMeta(sr=8000, n_fft=max(1, 2 * (rows - 1)), hop_length=16, window="hann",
-                     center=True, n_frames=columns, length=(columns - 1) * 16, peak_db=-6.0,
-                     top_db=80.0, encoding=encoding)
+    return ImageMeta(StftConfig(8000, max(1, 2 * (rows - 1)), 16), n_frames=columns,
+                     length=(columns - 1) * 16, peak_db=-6.0, top_db=80.0, encoding=encoding)
 
 
 # Levels where rounding is tested hardest: the ends, and exact half steps (ties).

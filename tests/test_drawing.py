@@ -16,7 +16,7 @@ from specimg.spectrum import magnitude_to_unit, peak_db, stft
 def clip(harmonic_signal, small_config):
     S = np.abs(stft(harmonic_signal, small_config))
     peak = peak_db(S)
-    meta = ImageMeta(**small_config.as_dict(), n_frames=S.shape[1], length=len(harmonic_signal),
+    meta = ImageMeta(small_config, n_frames=S.shape[1], length=len(harmonic_signal),
                      peak_db=peak, top_db=80.0, encoding="specshow_test")
     return magnitude_to_unit(S, peak, 80.0), meta
 

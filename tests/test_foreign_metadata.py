@@ -32,6 +32,7 @@ from PIL.PngImagePlugin import PngInfo
 from specimg.codec import decode_image, encode_levels, open_image
 from specimg.errors import InputError
 from specimg.metadata import METADATA_KEY, ImageMeta, jpeg_comment, read_meta
+from specimg.spectrum import StftConfig
 
 # Pillow warns of a malformed MPF segment (and of its TIFF directory), then reads a JPEG.
 pytestmark = [pytest.mark.filterwarnings("ignore:Image appears to be a malformed MPO"),
@@ -42,8 +43,7 @@ PROPERTY = settings(max_examples=100, deadline=None, derandomize=True, database=
 MOST_FOREIGN = 6
 
 #: An 8 x 6 picture: 6 STFT bins (n_fft 10), 8 frames.
-META = ImageMeta(sr=8000, n_fft=10, hop_length=16, window="hann", center=True, n_frames=8,
-                 length=112, peak_db=-6.0, top_db=80.0)
+META = ImageMeta(StftConfig(8000, 10, 16), n_frames=8, length=112, peak_db=-6.0, top_db=80.0)
 LEVELS = np.random.default_rng(0).random((META.n_bins, META.n_frames))
 
 

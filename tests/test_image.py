@@ -1,4 +1,5 @@
 import io
+from dataclasses import replace
 
 import librosa
 import numpy as np
@@ -25,13 +26,13 @@ def spectrogram(harmonic_signal, small_config):
     S = np.abs(stft(harmonic_signal, small_config))
     peak = peak_db(S)
     levels = magnitude_to_unit(S, peak, TOP_DB)
-    meta = ImageMeta(**small_config.as_dict(), n_frames=S.shape[1], length=len(harmonic_signal),
+    meta = ImageMeta(small_config, n_frames=S.shape[1], length=len(harmonic_signal),
                      peak_db=peak, top_db=TOP_DB)
     return levels, meta
 
 
 def with_encoding(meta, encoding, **changes):
-    return ImageMeta(**{**meta.__dict__, "encoding": encoding, **changes})
+    return replace(meta, encoding=encoding, **changes)
 
 
 @pytest.mark.parametrize(
@@ -116,9 +117,10 @@ def test_garbage_and_unlabelled_images_raise_input_error(spectrogram):
     with pytest.raises(InputError, match="no specimg metadata"):
         decode_image(buffer.getvalue(), "bare.png")
     decoded, used = decode_image(buffer.getvalue(), "bare.png",
-                                 meta=with_encoding(meta, "png8", n_frames=4, n_fft=6,
-                                                    length=3 * meta.hop_length))
-    assert decoded.shape == (4, 4) and used.n_fft == 6
+                                 meta=with_encoding(meta, "png8", n_frames=4,
+                                                    stft=replace(meta.stft, n_fft=6),
+                                                    length=3 * meta.stft.hop_length))
+    assert decoded.shape == (4, 4) and used.stft.n_fft == 6
 
 
 def test_malformed_metadata_raises_input_error():
@@ -161,7 +163,7 @@ def test_specshow_on_mel_and_log_axes_decodes_to_its_bands(harmonic_signal, smal
     else:
         S = np.abs(stft(harmonic_signal, small_config))
         db = librosa.amplitude_to_db(S, ref=np.max, top_db=TOP_DB)
-    meta = ImageMeta(**small_config.as_dict(), n_frames=db.shape[1], length=len(harmonic_signal),
+    meta = ImageMeta(small_config, n_frames=db.shape[1], length=len(harmonic_signal),
                      peak_db=0.0, top_db=TOP_DB, cmap=cmap, y_axis=y_axis, n_mels=64,
                      layout="specshow")
     figure = specshow_figure(db, meta, (4, 4), 100, cmap=cmap)
@@ -180,7 +182,7 @@ def test_audio_diffusion_style_mel_image_round_trip(harmonic_signal, small_confi
     pixels = (((db + TOP_DB) * 255 / TOP_DB).clip(0, 255) + 0.5).astype(np.uint8)  # row 0 low
     buffer = io.BytesIO()
     Image.fromarray(pixels).save(buffer, format="PNG")
-    meta = ImageMeta(**small_config.as_dict(), n_frames=db.shape[1], length=len(harmonic_signal),
+    meta = ImageMeta(small_config, n_frames=db.shape[1], length=len(harmonic_signal),
                      peak_db=0.0, top_db=TOP_DB, y_axis="mel", n_mels=64, low_row="top")
     decoded, _ = decode_image(buffer.getvalue(), "ad.png", meta=meta)
     np.testing.assert_allclose(TOP_DB * decoded, db + TOP_DB, atol=TOP_DB / 255 / 2 + 1e-3)

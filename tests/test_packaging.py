@@ -57,7 +57,7 @@ def test_the_wheel_installs_the_command_without_the_pipeline(tmp_path):
     config = StftConfig(sr=8000, n_fft=256, hop_length=64)
     length = 4000
     levels = np.random.default_rng(0).random((config.n_bins, config.n_frames(length)))
-    meta = ImageMeta(**config.as_dict(), n_frames=levels.shape[1], length=length, peak_db=0.0,
+    meta = ImageMeta(config, n_frames=levels.shape[1], length=length, peak_db=0.0,
                      top_db=80.0, encoding="png16")
     (tmp_path / "picture.png").write_bytes(encode_levels(levels, meta))
     run([venv / "bin/specimg", "invert", "picture.png", "-o", "audio", "--n-iter", "4"],

@@ -12,6 +12,7 @@ from specimg.colormap import luminance_curve
 from specimg.drawing import specshow_figure
 from specimg.metadata import ImageMeta
 from specimg.raster import uniform_cells
+from specimg.spectrum import StftConfig
 
 
 def drawn_png(codes: np.ndarray, meta: ImageMeta, figsize, dpi) -> bytes:
@@ -25,8 +26,8 @@ def drawn_png(codes: np.ndarray, meta: ImageMeta, figsize, dpi) -> bytes:
 
 
 def foreign_meta(n_fft: int, n_frames: int, hop_length: int = 512) -> ImageMeta:
-    return ImageMeta(sr=22050, n_fft=n_fft, hop_length=hop_length, window="hann", center=True,
-                     n_frames=n_frames, length=(n_frames - 1) * hop_length, peak_db=0.0,
+    return ImageMeta(StftConfig(22050, n_fft, hop_length), n_frames=n_frames,
+                     length=(n_frames - 1) * hop_length, peak_db=0.0,
                      top_db=80.0, encoding="foreign", layout="specshow")
 
 

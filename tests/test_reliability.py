@@ -138,7 +138,7 @@ def specimg_images(folder: Path, count: int) -> None:
     for index in range(count):
         y = tone(4.0, 8000) * (1 + index / count)
         S = np.abs(stft(y.astype(np.float32), config))
-        meta = ImageMeta(**config.as_dict(), n_frames=S.shape[1], length=len(y),
+        meta = ImageMeta(config, n_frames=S.shape[1], length=len(y),
                          peak_db=peak_db(S), top_db=80.0, encoding="png16")
         (folder / f"img{index:02d}.png").write_bytes(
             encode_levels(magnitude_to_unit(S, peak_db(S), 80.0), meta))
