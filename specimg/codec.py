@@ -93,7 +93,8 @@ def encode_levels(levels: np.ndarray, meta: ImageMeta) -> bytes:
         image = Image.fromarray(np.round(top_row_first * 255).astype(np.uint8))
         image.save(buffer, format="JPEG", quality=number, comment=jpeg_comment(meta))
     else:
-        raise ValueError(f"{meta.encoding} is rendered by render_specshow, not encode_levels")
+        raise ValueError(f"{meta.encoding} is drawn by draw_levels or render_specshow, "
+                         "not encode_levels")
     return buffer.getvalue()
 
 

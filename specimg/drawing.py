@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
@@ -111,8 +111,6 @@ def draw_levels(
     meta : ImageMeta
         The parameters it carries (``layout="specshow"``, ``cmap=style.cmap``).
     """
-    from dataclasses import replace
-
     db = meta.peak_db - meta.top_db + meta.top_db * np.asarray(levels, np.float64)
     meta = replace(meta, top_db=float(db.max() - db.min()), cmap=style.cmap, layout="specshow")
     return draw_specshow(db, meta, style), meta
@@ -125,20 +123,27 @@ def draw_specshow(db: np.ndarray, meta: ImageMeta, style: SpecshowStyle) -> byte
     :func:`render_specshow` draws (colour limits ``db.min() .. db.max()``), then shrunk if
     ``style.shrink_to`` is set.
     """
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from PIL import Image
-
     seconds = meta.length / meta.sr
     width, height = style.size(seconds)
     figure = specshow_figure(db, meta, _exact_figsize(width, height, 100), 100, cmap=style.cmap)
+    return _jpeg(figure, meta, style.quality, shrink_to=style.shrunk_size(seconds))
+
+
+def _jpeg(figure, meta: ImageMeta, quality: int, *, dpi: float | None = None,
+          shrink_to: tuple[int, int] | None = None) -> bytes:
+    """``figure`` rasterised by Agg (as ``savefig`` does), shrunk to ``shrink_to`` (Lanczos) if
+    given, saved as JPEG carrying ``meta`` (and ``dpi`` in its JFIF header, as ``savefig``)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
+
     canvas = FigureCanvasAgg(figure)
     canvas.draw()
     picture = Image.fromarray(np.asarray(canvas.buffer_rgba())[..., :3])
-    shrunk = style.shrunk_size(seconds)
-    if shrunk is not None:
-        picture = picture.resize(shrunk, Image.Resampling.LANCZOS)
+    if shrink_to is not None:
+        picture = picture.resize(shrink_to, Image.Resampling.LANCZOS)
+    extra = {} if dpi is None else {"dpi": (dpi, dpi)}
     buffer = io.BytesIO()
-    picture.save(buffer, format="JPEG", quality=style.quality, comment=jpeg_comment(meta))
+    picture.save(buffer, format="JPEG", quality=quality, comment=jpeg_comment(meta), **extra)
     return buffer.getvalue()
 
 
@@ -180,12 +185,7 @@ def render_specshow(
     quality : int
         JPEG quality (matplotlib's own default is 75).
     """
-    figure = specshow_figure(db, meta, figsize, dpi, cmap=meta.cmap)
-    buffer = io.BytesIO()
-    figure.savefig(
-        buffer, format="jpeg", pil_kwargs={"quality": quality, "comment": jpeg_comment(meta)}
-    )
-    return buffer.getvalue()
+    return _jpeg(specshow_figure(db, meta, figsize, dpi, cmap=meta.cmap), meta, quality, dpi=dpi)
 
 
 def specshow_figure(data: np.ndarray, meta: ImageMeta, figsize, dpi, *, x_axis: str | None = "time",

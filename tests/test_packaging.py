@@ -5,6 +5,7 @@ checkout, installed into a fresh virtual environment with the pinned versions, r
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -31,9 +32,21 @@ def requirement_names(lines: list[str]) -> set[str]:
             for line in lines}
 
 
+def source_copy(destination: Path) -> Path:
+    """What the wheel is built from, copied: setuptools writes build/ and *.egg-info beside
+    the sources, and a stale build/ in the checkout would ship modules deleted since."""
+    for name in ("pyproject.toml", "README.md"):
+        destination.mkdir(parents=True, exist_ok=True)
+        shutil.copy(REPO / name, destination / name)
+    for package in ("specimg", "stages"):
+        shutil.copytree(REPO / package, destination / package,
+                        ignore=shutil.ignore_patterns("__pycache__"))
+    return destination
+
+
 def test_the_wheel_installs_the_command_without_the_pipeline(tmp_path):
     run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", tmp_path / "dist",
-         REPO], cwd=tmp_path)
+         source_copy(tmp_path / "source")], cwd=tmp_path)
     (wheel,) = (tmp_path / "dist").glob("specimg-*.whl")
     with zipfile.ZipFile(wheel) as archive:
         (name,) = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
