@@ -28,10 +28,12 @@ import librosa
 import numpy as np
 import scipy.fft
 
+from specimg.gla import griffin_lim
 from specimg.inversion import image_to_magnitude
 from specimg.metrics import spectral_convergence_db
-from specimg.phase import DEFAULT_METHOD, Stft, griffin_lim, reconstruct
+from specimg.phase import DEFAULT_METHOD, reconstruct
 from specimg.spectrum import stft
+from specimg.transform import Stft
 
 ALL_CORES = os.cpu_count() or 1
 

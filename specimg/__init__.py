@@ -9,7 +9,9 @@ The core is a set of small pure functions on numpy arrays:
 - :mod:`specimg.drawing`: pictures drawn by ``librosa.display.specshow``, and their geometry.
 - :mod:`specimg.raster`: a picture's pixels reduced to its STFT cells, in strips.
 - :mod:`specimg.colormap`: colormap inversion for pictures drawn with matplotlib.
-- :mod:`specimg.phase`: phase reconstruction.
+- :mod:`specimg.phase`: phase reconstruction, every method behind one call.
+- :mod:`specimg.transform`, :mod:`specimg.gla`, :mod:`specimg.pghi`,
+  :mod:`specimg.projections`: the STFT pair and the methods themselves.
 - :mod:`specimg.metrics`: quality measures.
 - :mod:`specimg.fileio`: atomic file writes.
 """

@@ -24,8 +24,9 @@ from .inversion import invert_image
 from .metadata import ImageMeta, read_meta
 from .options import PhaseOptions
 from .parallel import available_cores, imap, worker_count
-from .phase import DEFAULT_METHOD, METHODS, fft_workers, parse_n_iter
+from .phase import DEFAULT_METHOD, METHODS, parse_n_iter
 from .spectrum import StftConfig
+from .transform import fft_workers
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp")
 NORMALISED_PEAK_DBFS = -1.0

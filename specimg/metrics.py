@@ -142,7 +142,7 @@ def reconstruction_scores(
 class ConvergenceLog:
     """Spectral convergence of an iterative phase reconstruction, every few iterations.
 
-    Pass an instance as the ``callback`` of :func:`specimg.phase.griffin_lim` (or
+    Pass an instance as the ``callback`` of :func:`specimg.gla.griffin_lim` (or
     :func:`specimg.phase.reconstruct`); it records iteration 1 and every ``every``-th iteration.
 
     Parameters

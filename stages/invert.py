@@ -16,7 +16,7 @@ from specimg.inversion import image_to_magnitude, magnitude_to_audio
 from specimg.metrics import ConvergenceLog
 from specimg.options import PhaseOptions
 from specimg.parallel import worker_count
-from specimg.phase import fft_workers
+from specimg.transform import fft_workers
 from stages.common import (
     CONVERGENCE_NAME,
     PARAMS_FILE,

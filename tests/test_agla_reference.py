@@ -7,7 +7,7 @@ import librosa
 import numpy as np
 import pytest
 
-from specimg.phase import griffin_lim
+from specimg.gla import griffin_lim
 from specimg.spectrum import StftConfig
 
 N_FFT, HOP, LENGTH = 64, 16, 400

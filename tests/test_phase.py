@@ -4,11 +4,14 @@ import librosa
 import numpy as np
 import pytest
 
-from specimg import phase
+from specimg import gla, phase, transform
+from specimg.gla import griffin_lim, random_phase
 from specimg.metrics import snr_db, spectral_convergence_db
 from specimg.options import PhaseOptions
-from specimg.phase import METHODS, Stft, griffin_lim, pghi, random_phase, reconstruct
+from specimg.pghi import pghi
+from specimg.phase import METHODS, reconstruct
 from specimg.spectrum import StftConfig, stft
+from specimg.transform import Stft
 
 
 def sc_of(y, S, config):
@@ -157,8 +160,8 @@ def test_auto_stops_early_on_an_inconsistent_picture_and_later_on_a_clean_one(
                             n_iter="auto")
         np.testing.assert_array_equal(y, again)  # counts, not clocks
         counts[name] = counter.count
-    assert counts["noisy"] < counts["clean"] <= phase.AUTO_MAX_ITER
-    assert counts["noisy"] % phase.AUTO_WINDOW == 0 and counts["noisy"] < 100
+    assert counts["noisy"] < counts["clean"] <= gla.AUTO_MAX_ITER
+    assert counts["noisy"] % gla.AUTO_WINDOW == 0 and counts["noisy"] < 100
 
 
 def test_auto_stops_when_the_improvement_falls_under_the_tolerance(harmonic_signal,
@@ -167,7 +170,7 @@ def test_auto_stops_when_the_improvement_falls_under_the_tolerance(harmonic_sign
 
     def record(iteration, rebuilt):
         if iteration % 10 == 0:
-            scores.append(phase.consistency_db(rebuilt, np.ascontiguousarray(S.T)))
+            scores.append(gla.consistency_db(rebuilt, np.ascontiguousarray(S.T)))
 
     griffin_lim(S, small_config, length=len(harmonic_signal), n_iter=300, alpha=0.99,
                 tol_db=0.2, window=10, callback=record)
@@ -200,14 +203,14 @@ def test_threaded_overlap_add_equals_the_frame_by_frame_one(small_config):
         window = rng.random(n_fft).astype(np.float32)
         norm = rng.random(hop * 36 + n_fft + 5).astype(np.float32)
         serial, serial_frames = np.zeros_like(norm), frames.copy()
-        phase._overlap_add_frames(serial_frames, window, norm, hop, True, serial)
+        transform._overlap_add_frames(serial_frames, window, norm, hop, True, serial)
         count = -(-len(norm) // hop)
         span = -(-n_fft // hop)
         for split in (1, 3, 20):
             segments, split_frames = np.full_like(norm, np.nan), frames.copy()
             for first, last in ((0, split), (split, count)):
-                phase._overlap_add(split_frames, window, norm, hop, True, segments, first, last)
-            phase._frame(segments, window, hop, split_frames, max(0, split - span + 1), split)
+                transform._overlap_add(split_frames, window, norm, hop, True, segments, first, last)
+            transform._frame(segments, window, hop, split_frames, max(0, split - span + 1), split)
             np.testing.assert_array_equal(segments, serial)
             np.testing.assert_array_equal(split_frames, serial_frames)
         expected = np.zeros_like(norm)

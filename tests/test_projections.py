@@ -3,9 +3,11 @@
 import numpy as np
 import pytest
 
-from specimg.phase import Stft, pghi, reconstruct
+from specimg.pghi import pghi
+from specimg.phase import reconstruct
 from specimg.projections import admm_gla, raar_gla
 from specimg.spectrum import stft
+from specimg.transform import Stft
 
 
 def magnitude_projection(c, S):
