@@ -5,8 +5,9 @@ in a fresh copy, stage by stage, with each stage's start-up (interpreter and imp
 
 A stage's time is the span between DVC's "Running stage" lines. Its start-up is the median time
 of `python -c "import stages.<name>"` (three runs), the price every stage process pays before
-any work; the rest is work (decoding, iterations, writing). Also printed: the no-op `dvc repro`
-of the fresh copy (three runs) and its profile's share in DVC's YAML parsing.
+any work; the rest is work (decoding, iterations, writing). The invert stages are also summed
+by method (librosa_fgla is the reference every encoding carries). Also printed: the no-op
+`dvc repro` of the fresh copy (three runs) and its profile's share in DVC's YAML parsing.
 """
 
 from __future__ import annotations
@@ -112,6 +113,11 @@ def main() -> None:
                      "work_seconds": round(entry["seconds"] - start_total, 1)})
         print(f"{kind:9s} {entry['stages']:5d} {entry['seconds']:8.1f} {start_total:10.1f} "
               f"{entry['seconds'] - start_total:7.1f}")
+    by_method: dict[str, float] = defaultdict(float)
+    for name, seconds in stages.items():
+        if name.startswith("invert@"):
+            by_method[name.split("-")[-1]] += seconds
+    print("invert by method (s): " + ", ".join(f"{m} {t:.1f}" for m, t in by_method.items()))
     startup_total = sum(r["startup_seconds"] for r in rows)
     print(f"dvc repro: {total:.1f} s = {total / (clips * variants):.2f} s per clip-variant; "
           f"start-up {startup_total:.1f} s ({startup_total / total:.0%})")
@@ -121,7 +127,9 @@ def main() -> None:
         result = {"clips": clips, "variants": variants, "stages": len(stages),
                   "cores": os.cpu_count(), "repro_seconds": round(total, 1),
                   "seconds_per_clip_variant": round(total / (clips * variants), 3),
-                  "startup_seconds": round(startup_total, 1), "by_stage": rows, "noop": noop}
+                  "startup_seconds": round(startup_total, 1), "by_stage": rows,
+                  "invert_seconds_by_method": {m: round(t, 1) for m, t in by_method.items()},
+                  "noop": noop}
         args.json.write_text(json.dumps(result, indent=1) + "\n")
 
 
