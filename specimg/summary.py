@@ -1,4 +1,5 @@
-"""The study's scores summarised: means per encoding and method, over all clips and per kind.
+"""The study's scores summarised: means per encoding and method, over all clips and per kind,
+and the tables behind the study's plots (SC against bytes per second, SC against iteration).
 
 Needs pandas (``pip install specimg[pipeline]``); the evaluate stage writes what these return as
 ``dvc metrics`` files.
@@ -57,6 +58,62 @@ def summarise_by_kind(results: pd.DataFrame) -> dict:
         for (encoding, method), group in of_kind.groupby(["encoding", "method"], sort=True):
             by_kind[kind].setdefault(encoding, {})[method] = _scores(group, KIND_METRICS)
     return by_kind
+
+
+def rate_table(results: pd.DataFrame) -> pd.DataFrame:
+    """Mean bytes per second and SC of each method on each encoding (the rate plot's points).
+
+    Parameters
+    ----------
+    results : pd.DataFrame
+        One row per clip, encoding and method, with ``bytes_per_second`` and ``sc_db`` (dB).
+
+    Returns
+    -------
+    pd.DataFrame
+        Columns ``method``, ``encoding``, ``bytes_per_second``, ``sc_db``; sorted by method,
+        then by bytes per second, so each method's points join into a rate curve.
+    """
+    rate = results.groupby(["method", "encoding"], sort=False, as_index=False)[
+        ["bytes_per_second", "sc_db"]].mean()
+    return rate.sort_values(["method", "bytes_per_second"])
+
+
+def per_clip_tables(results: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Each clip's scores, one row per variant (the per-clip plot's source).
+
+    Returns
+    -------
+    dict
+        ``{clip_id: table}`` in clip order; each table has the results' columns less
+        ``clip_id`` and ``kind``, and a ``variant`` column ``<encoding>/<method>``.
+    """
+    tables = {}
+    for clip_id, group in results.groupby("clip_id", sort=True):
+        variant = group["encoding"] + "/" + group["method"]
+        tables[clip_id] = group.drop(columns=["clip_id", "kind"]).assign(variant=variant)
+    return tables
+
+
+def convergence_means(records: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """Mean of each recorded SC over clips, at each recorded iteration of each method.
+
+    Parameters
+    ----------
+    records : mapping
+        ``{method: table}``, each table with ``clip_id``, ``iteration`` and SC columns (dB), as
+        the invert stage records them; a method that does not iterate has an empty table.
+
+    Returns
+    -------
+    pd.DataFrame
+        Columns ``method``, ``iteration`` and the SC columns, methods in the order given; only the
+        header when no method iterates.
+    """
+    tables = [table.assign(method=method) for method, table in records.items()]
+    rows = pd.concat([t for t in tables if len(t)] or tables, ignore_index=True)
+    means = rows.drop(columns="clip_id").groupby(["method", "iteration"], sort=False)
+    return means.mean().reset_index()
 
 
 def _scores(group: pd.DataFrame, metrics: tuple[str, ...]) -> dict:

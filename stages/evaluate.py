@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import json
 from functools import partial
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -26,7 +25,13 @@ from specimg.metrics import (
     spectral_convergence_db,
 )
 from specimg.spectrum import StftConfig
-from specimg.summary import summarise, summarise_by_kind
+from specimg.summary import (
+    convergence_means,
+    per_clip_tables,
+    rate_table,
+    summarise,
+    summarise_by_kind,
+)
 from stages.common import (
     CONVERGENCE_NAME,
     PARAMS_FILE,
@@ -65,15 +70,6 @@ def score_clip(clip: dict, args: argparse.Namespace, config: StftConfig,
     return rows
 
 
-def convergence_means(recon_dir: Path, encoding: str, methods: list[str]) -> pd.DataFrame:
-    """Mean SC over clips at each recorded iteration of each iterative method."""
-    tables = [pd.read_csv(recon_dir / encoding / m / CONVERGENCE_NAME).assign(method=m)
-              for m in methods]
-    records = pd.concat([t for t in tables if len(t)] or tables, ignore_index=True)
-    means = records.drop(columns="clip_id").groupby(["method", "iteration"], sort=False)
-    return means.mean().reset_index()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     for name in ("clips_dir", "spec_dir", "images_dir", "recon_dir"):
@@ -98,16 +94,12 @@ def main() -> None:
         lambda e: sizes[e]["bytes_per_second"]))
 
     write_text(args.metrics_dir / "results.csv", csv_text(results))
-    for clip_id, group in results.groupby("clip_id", sort=True):
-        variant = group["encoding"] + "/" + group["method"]
-        per_clip = group.drop(columns=["clip_id", "kind"]).assign(variant=variant)
-        write_text(args.metrics_dir / "per_clip" / f"{clip_id}.csv", csv_text(per_clip))
-    rate = results.groupby(["method", "encoding"], sort=False, as_index=False)[
-        ["bytes_per_second", "sc_db"]].mean()
-    write_text(args.metrics_dir / "rate.csv",
-               csv_text(rate.sort_values(["method", "bytes_per_second"])))
-    write_text(args.metrics_dir / "convergence.csv",
-               csv_text(convergence_means(args.recon_dir, convergence_encoding, methods)))
+    for clip_id, table in per_clip_tables(results).items():
+        write_text(args.metrics_dir / "per_clip" / f"{clip_id}.csv", csv_text(table))
+    write_text(args.metrics_dir / "rate.csv", csv_text(rate_table(results)))
+    convergence = {method: pd.read_csv(args.recon_dir / convergence_encoding / method
+                                       / CONVERGENCE_NAME) for method in methods}
+    write_text(args.metrics_dir / "convergence.csv", csv_text(convergence_means(convergence)))
     write_json(args.metrics_dir / "summary.json", summarise(results, sizes))
     write_json(args.metrics_dir / "by_kind.json", summarise_by_kind(results))
 
