@@ -8,14 +8,15 @@ workers ran; ``parallel`` is deliberately not a DVC param of any stage.
 
 from __future__ import annotations
 
+import csv
 import importlib
 import io
+import math
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import yaml
 from tqdm import tqdm
 
@@ -24,9 +25,15 @@ from specimg.fileio import exit_on_sigterm
 from specimg.parallel import EXECUTORS, imap
 from specimg.spectrum import StftConfig
 
+if TYPE_CHECKING:  # pandas costs 0.2 s of start-up, and most stages never need it
+    import pandas as pd
+
 PARAMS_FILE = Path("params.yaml")
 MANIFEST_NAME = "manifest.csv"
 CONVERGENCE_NAME = "convergence.csv"  # beside each invert stage's audio
+#: The manifest's numeric columns (seconds, samples, Hz) and their types.
+MANIFEST_NUMBERS = {"offset_s": float, "duration_s": float, "audio_s": float, "n_samples": int,
+                    "sr": int}
 
 
 def load_params() -> dict:
@@ -47,16 +54,35 @@ def stft_config(params: dict) -> StftConfig:
     )
 
 
-def read_manifest(clips_dir: Path) -> pd.DataFrame:
-    """The clip manifest written by the segment stage."""
-    return pd.read_csv(clips_dir / MANIFEST_NAME, dtype={"clip_id": str}, keep_default_na=False)
+def read_manifest(clips_dir: Path) -> list[dict]:
+    """The clip manifest written by the segment stage: one dict per clip, in clip order, its
+    numbers as numbers (the other columns, ``clip_id`` included, as text)."""
+    with open(clips_dir / MANIFEST_NAME, encoding="utf-8", newline="") as handle:
+        return [{key: MANIFEST_NUMBERS.get(key, str)(value) for key, value in row.items()}
+                for row in csv.DictReader(handle)]
 
 
-def csv_text(frame: pd.DataFrame, float_format: str | None = "%.4f") -> str:
-    """A table as CSV with stable bytes: no index, LF line ends, 4 decimals by default."""
+def csv_text(rows: Iterable[Mapping], columns: Sequence[str],
+             float_format: str | None = "%.4f") -> str:
+    """Rows as CSV with stable bytes: a header of ``columns``, LF line ends, floats with
+    ``float_format`` (4 decimals by default; None for their shortest repr), NaN and None empty."""
+    def cell(value: Any) -> Any:
+        if isinstance(value, float):
+            if math.isnan(value):
+                return ""
+            return value if float_format is None else float_format % value
+        return "" if value is None else value
+
     buffer = io.StringIO()
-    frame.to_csv(buffer, index=False, lineterminator="\n", float_format=float_format)
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows([cell(row[column]) for column in columns] for row in rows)
     return buffer.getvalue()
+
+
+def frame_csv_text(frame: pd.DataFrame) -> str:
+    """:func:`csv_text` of a table's rows, without its index."""
+    return csv_text(frame.to_dict("records"), list(frame.columns))
 
 
 def n_jobs(params: dict) -> int:

@@ -67,8 +67,8 @@ def main() -> None:
     manifest = read_manifest(args.clips_dir)
     work = partial(encode_clip, args=args, config=stft_config(params),
                    top_db=float(params["stft"]["top_db"]), style=style)
-    sizes = map_items(work, manifest.to_dict("records"), params, f"encode {args.encoding}")
-    seconds = float(manifest["duration_s"].sum())
+    sizes = map_items(work, manifest, params, f"encode {args.encoding}")
+    seconds = sum(clip["duration_s"] for clip in manifest)
     write_json(args.sizes_json, {
         "bytes_per_second": round(sum(sizes) / seconds, 1),
         "bytes": sum(sizes),

@@ -36,7 +36,7 @@ from stages.common import (
     CONVERGENCE_NAME,
     PARAMS_FILE,
     absolute,
-    csv_text,
+    frame_csv_text,
     load_params,
     map_items,
     read_manifest,
@@ -85,7 +85,7 @@ def main() -> None:
         raise InputError(PARAMS_FILE, f"evaluate.convergence_encoding is {convergence_encoding!r}"
                          f", not one of encode.encodings ({', '.join(encodings)})")
 
-    clips = read_manifest(args.clips_dir).to_dict("records")
+    clips = read_manifest(args.clips_dir)
     scored = map_items(partial(score_clip, args=args, config=config, params=params), clips,
                        params, "evaluate")
     results = pd.DataFrame([row for rows in scored for row in rows])
@@ -93,13 +93,13 @@ def main() -> None:
     results.insert(4, "bytes_per_second", results["encoding"].map(
         lambda e: sizes[e]["bytes_per_second"]))
 
-    write_text(args.metrics_dir / "results.csv", csv_text(results))
+    write_text(args.metrics_dir / "results.csv", frame_csv_text(results))
     for clip_id, table in per_clip_tables(results).items():
-        write_text(args.metrics_dir / "per_clip" / f"{clip_id}.csv", csv_text(table))
-    write_text(args.metrics_dir / "rate.csv", csv_text(rate_table(results)))
+        write_text(args.metrics_dir / "per_clip" / f"{clip_id}.csv", frame_csv_text(table))
+    write_text(args.metrics_dir / "rate.csv", frame_csv_text(rate_table(results)))
     convergence = {method: pd.read_csv(args.recon_dir / convergence_encoding / method
                                        / CONVERGENCE_NAME) for method in methods}
-    write_text(args.metrics_dir / "convergence.csv", csv_text(convergence_means(convergence)))
+    write_text(args.metrics_dir / "convergence.csv", frame_csv_text(convergence_means(convergence)))
     write_json(args.metrics_dir / "summary.json", summarise(results, sizes))
     write_json(args.metrics_dir / "by_kind.json", summarise_by_kind(results))
 

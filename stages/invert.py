@@ -7,7 +7,6 @@ from functools import partial
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from specimg.audio import encode_audio
 from specimg.errors import InputError
@@ -67,9 +66,8 @@ def main() -> None:
     work = partial(invert_clip, args=args, options=options, params=params["invert"],
                    fft_workers=fft_workers(worker_count(n_jobs(params), len(images))))
     records = map_items(work, images, params, f"invert {args.method}")
-    convergence = pd.DataFrame([row for rows in records for row in rows],
-                               columns=CONVERGENCE_COLUMNS)
-    write_text(args.recon_dir / CONVERGENCE_NAME, csv_text(convergence))
+    write_text(args.recon_dir / CONVERGENCE_NAME,
+               csv_text((row for rows in records for row in rows), CONVERGENCE_COLUMNS))
 
 
 if __name__ == "__main__":

@@ -102,7 +102,7 @@ def main() -> None:
 
     by_clip = dict(iter(results.groupby("clip_id", sort=False)))
     clips = [(clip, by_clip[clip["clip_id"]])
-             for clip in read_manifest(args.clips_dir).to_dict("records")]
+             for clip in read_manifest(args.clips_dir)]
     sections = map_items(partial(clip_section, args=args, params=params), clips, params,
                          "report")
 

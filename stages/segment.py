@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-import pandas as pd
-
 from specimg.audio import AUDIO_EXTENSIONS, clip_id_prefix, encode_audio, stream_clips
 from specimg.errors import InputError
 from specimg.fileio import write_atomic, write_json, write_text
@@ -119,7 +117,7 @@ def main() -> None:
     if not rows:
         raise InputError(args.raw_dir, "gave no clip: every file was skipped, or is shorter "
                          "than one clip with segment.tail drop (use pad or last_window)")
-    write_text(args.clips_dir / MANIFEST_NAME, csv_text(pd.DataFrame(rows), float_format=None))
+    write_text(args.clips_dir / MANIFEST_NAME, csv_text(rows, list(rows[0]), float_format=None))
 
 
 if __name__ == "__main__":

@@ -29,7 +29,7 @@ def main() -> None:
     params = load_params()
     work = partial(stft_clip, clips_dir=args.clips_dir, spec_dir=args.spec_dir,
                    config=stft_config(params))
-    map_items(work, list(read_manifest(args.clips_dir)["clip_id"]), params, "stft")
+    map_items(work, [clip["clip_id"] for clip in read_manifest(args.clips_dir)], params, "stft")
 
 
 if __name__ == "__main__":
