@@ -7,7 +7,9 @@ A stage's time is the span between DVC's "Running stage" lines. Its start-up is 
 of `python -c "import stages.<name>"` (three runs), the price every stage process pays before
 any work; the rest is work (decoding, iterations, writing). The invert stages are also summed
 by method (librosa_fgla is the reference every encoding carries). Also printed: the no-op
-`dvc repro` of the fresh copy (three runs) and its profile's share in DVC's YAML parsing.
+`dvc repro` of the fresh copy (three runs) and its profile's share in DVC's YAML parsing, and
+the time to decode each encoding's pictures once (one process), which bounds what decoding a
+picture once for all methods instead of once per method could save.
 """
 
 from __future__ import annotations
@@ -82,6 +84,23 @@ def noop_profile(project: Path) -> dict:
             "lock_bytes": (project / "dvc.lock").stat().st_size}
 
 
+def decode_seconds(project: Path, encodings: list[str]) -> dict[str, float]:
+    """Seconds to decode each encoding's pictures of the study once, in this process (imports
+    and compilation apart: one picture of each encoding is decoded first, untimed)."""
+    from specimg.inversion import image_to_magnitude
+
+    pictures = {e: sorted((project / "data/images" / e).iterdir()) for e in encodings}
+    for paths in pictures.values():
+        image_to_magnitude(paths[0].read_bytes(), paths[0])
+    seconds = {}
+    for encoding, paths in pictures.items():
+        start = time.perf_counter()
+        for path in paths:
+            image_to_magnitude(path.read_bytes(), path)
+        seconds[encoding] = round(time.perf_counter() - start, 2)
+    return seconds
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--json", type=Path, help="write the figures as JSON")
@@ -92,6 +111,7 @@ def main() -> None:
         stages, total = timed_stages(project)
         clips = len((project / "data/clips/manifest.csv").read_text().splitlines()) - 1
         noop = noop_profile(project)
+        decode = decode_seconds(project, params["encode"]["encodings"])
     variants = len(params["encode"]["encodings"]) * len(params["invert"]["methods"])
     startup = {kind: import_seconds(f"stages.{kind}")
                for kind in sorted({name.split("@")[0] for name in stages})}
@@ -123,13 +143,21 @@ def main() -> None:
           f"start-up {startup_total:.1f} s ({startup_total / total:.0%})")
     print(f"no-op dvc repro: {', '.join(map(str, noop['seconds']))} s; "
           f"{noop['yaml_share']:.0%} of it parsing YAML (dvc.lock {noop['lock_bytes']} bytes)")
+    decode_total = sum(decode.values())
+    repeats = len(params["invert"]["methods"]) - 1
+    print(f"decoding every picture once: {decode_total:.1f} s on one core "
+          f"({', '.join(f'{e} {t:.2f}' for e, t in decode.items())}); decoding once per "
+          f"encoding instead of once per method would save at most "
+          f"{repeats * decode_total / os.cpu_count():.1f} s of wall time on {os.cpu_count()} cores")
     if args.json:
         result = {"clips": clips, "variants": variants, "stages": len(stages),
                   "cores": os.cpu_count(), "repro_seconds": round(total, 1),
                   "seconds_per_clip_variant": round(total / (clips * variants), 3),
                   "startup_seconds": round(startup_total, 1), "by_stage": rows,
                   "invert_seconds_by_method": {m: round(t, 1) for m, t in by_method.items()},
-                  "noop": noop}
+                  "noop": noop, "decode_seconds_by_encoding": decode,
+                  "decode_repeats_seconds_at_most": round(
+                      repeats * decode_total / os.cpu_count(), 1)}
         args.json.write_text(json.dumps(result, indent=1) + "\n")
 
 
