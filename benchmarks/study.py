@@ -9,7 +9,9 @@ any work; the rest is work (decoding, iterations, writing). The invert stages ar
 by method (librosa_fgla is the reference every encoding carries). Also printed: the no-op
 `dvc repro` of the fresh copy (three runs) and its profile's share in DVC's YAML parsing, and
 the time to decode each encoding's pictures once (one process), which bounds what decoding a
-picture once for all methods instead of once per method could save.
+picture once for all methods instead of once per method could save. Beside them, in the same
+run: the bare FFT floor of the study's iterations (the rfft + irfft passes that any method of one
+STFT pair per iteration spends, for every iterative variant, on every core).
 """
 
 from __future__ import annotations
@@ -27,11 +29,15 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+import numpy as np
 import yaml
+from user_pictures import fft_floor_seconds
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 from tinyproject import BIN, make_project  # noqa: E402  (the tests' project copier)
+
+from specimg.phase import FIXED_AUTO_ITER  # noqa: E402
 
 STAGE_LINE = re.compile(r"Running stage '([^']+)'")
 
@@ -101,6 +107,20 @@ def decode_seconds(project: Path, encodings: list[str]) -> dict[str, float]:
     return seconds
 
 
+def study_fft_floor(project: Path, params: dict) -> dict:
+    """Seconds of the bare FFT passes of the study's iterative variants, on every core."""
+    frames = sum(np.load(path, mmap_mode="r").shape[1]
+                 for path in (project / "data/spec").glob("*.mag.npy"))
+    iterative = [m for m in params["invert"]["methods"] if m not in ("oracle", "pghi")]
+    n_iter = params["invert"]["n_iter"]
+    n_iter = n_iter if isinstance(n_iter, int) else FIXED_AUTO_ITER  # auto: the fixed count
+    one_variant = fft_floor_seconds(frames, n_iter, n_fft=int(params["stft"]["n_fft"]),
+                                    workers=-1)
+    variants = len(iterative) * len(params["encode"]["encodings"])
+    return {"iterative_variants": variants, "n_iter": n_iter,
+            "seconds": round(one_variant * variants, 1)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--json", type=Path, help="write the figures as JSON")
@@ -112,6 +132,7 @@ def main() -> None:
         clips = len((project / "data/clips/manifest.csv").read_text().splitlines()) - 1
         noop = noop_profile(project)
         decode = decode_seconds(project, params["encode"]["encodings"])
+        floor = study_fft_floor(project, params)
     variants = len(params["encode"]["encodings"]) * len(params["invert"]["methods"])
     startup = {kind: import_seconds(f"stages.{kind}")
                for kind in sorted({name.split("@")[0] for name in stages})}
@@ -143,6 +164,9 @@ def main() -> None:
           f"start-up {startup_total:.1f} s ({startup_total / total:.0%})")
     print(f"no-op dvc repro: {', '.join(map(str, noop['seconds']))} s; "
           f"{noop['yaml_share']:.0%} of it parsing YAML (dvc.lock {noop['lock_bytes']} bytes)")
+    print(f"bare FFT floor of the study's iterations ({floor['iterative_variants']} iterative "
+          f"variants x {floor['n_iter']} it., every core): {floor['seconds']:.1f} s = "
+          f"{floor['seconds'] / (clips * variants):.2f} s per clip-variant")
     decode_total = sum(decode.values())
     repeats = len(params["invert"]["methods"]) - 1
     print(f"decoding every picture once: {decode_total:.1f} s on one core "
@@ -155,7 +179,7 @@ def main() -> None:
                   "seconds_per_clip_variant": round(total / (clips * variants), 3),
                   "startup_seconds": round(startup_total, 1), "by_stage": rows,
                   "invert_seconds_by_method": {m: round(t, 1) for m, t in by_method.items()},
-                  "noop": noop, "decode_seconds_by_encoding": decode,
+                  "noop": noop, "fft_floor": floor, "decode_seconds_by_encoding": decode,
                   "decode_repeats_seconds_at_most": round(
                       repeats * decode_total / os.cpu_count(), 1)}
         args.json.write_text(json.dumps(result, indent=1) + "\n")

@@ -30,9 +30,8 @@ from pathlib import Path
 
 import librosa
 import numpy as np
-import scipy.fft
 import soundfile as sf
-from user_pictures import naive_magnitude, run_measured, sc_after_gain
+from user_pictures import fft_floor_seconds, naive_magnitude, run_measured, sc_after_gain
 
 from specimg.codec import open_image
 from specimg.inversion import image_to_magnitude
@@ -52,14 +51,6 @@ def audio_seconds(folder: Path) -> tuple[float, int]:
         seconds += meta.length / meta.sr
         frames += meta.n_frames
     return seconds, frames
-
-
-def fft_floor_seconds(frames: int, n_fft: int = 2048, n_iter: int = 100) -> float:
-    block = np.zeros((frames, n_fft), np.float32)
-    start = time.perf_counter()
-    for _ in range(n_iter):
-        scipy.fft.irfft(scipy.fft.rfft(block, axis=1, workers=-1), n=n_fft, axis=1, workers=-1)
-    return time.perf_counter() - start
 
 
 def true_magnitude(picture: Path) -> np.ndarray:
@@ -112,7 +103,7 @@ def main() -> None:
                 for picture in pictures:
                     shutil.copy(picture, folder / f"{copy}_{picture.name}")
             seconds, frames = audio_seconds(folder)
-            same_run = {"fft_floor_100_seconds": round(fft_floor_seconds(frames), 2),
+            same_run = {"fft_floor_100_seconds": round(fft_floor_seconds(frames, workers=-1), 2),
                         **references(pictures)}
             for method, n_iter, jobs in RUNS:
                 options = ["--method", method] if method else ["--n-iter", n_iter]
