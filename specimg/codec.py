@@ -20,7 +20,7 @@ from PIL import Image, PngImagePlugin, UnidentifiedImageError
 
 from .colormap import FULL_SCALE, colour_levels, grey_map, luminance_curve, luminance_to_level
 from .errors import InputError
-from .metadata import METADATA_KEY, ImageMeta, jpeg_comment, read_meta
+from .metadata import METADATA_KEY, ImageMeta, drop_foreign_metadata, jpeg_comment, read_meta
 from .raster import cells_from_image
 
 __all__ = ["MAX_PIXELS", "check_pixels", "decode_image", "encode_levels", "image_suffix",
@@ -109,10 +109,11 @@ def _bomb_guard_off():
 
 
 def open_image(data: bytes, path: str | os.PathLike = "<image>") -> Image.Image:
-    """Open image data lazily (header only); :class:`InputError` if it is no image."""
+    """Open image data lazily (header only), without the metadata other programs added
+    (:func:`specimg.metadata.drop_foreign_metadata`); :class:`InputError` if it is no image."""
     try:
         with _bomb_guard_off():
-            return Image.open(io.BytesIO(data))
+            return Image.open(io.BytesIO(drop_foreign_metadata(data)))
     except UnidentifiedImageError:
         raise InputError(path, "is not an image file (no known image format)") from None
     except (OSError, SyntaxError, ValueError, NotImplementedError) as exc:

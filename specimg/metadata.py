@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import struct
 from dataclasses import dataclass, fields
 
 from PIL import Image
@@ -18,10 +19,15 @@ from .colormap import known_colormap
 from .errors import InputError
 from .spectrum import StftConfig, window_function
 
-__all__ = ["METADATA_KEY", "ImageMeta", "jpeg_comment", "read_meta"]
+__all__ = ["METADATA_KEY", "ImageMeta", "drop_foreign_metadata", "jpeg_comment", "read_meta"]
 
 METADATA_KEY = "specimg"
 _JPEG_COMMENT_PREFIX = METADATA_KEY.encode() + b":"
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_PNG_TEXT_CHUNKS = (b"tEXt", b"zTXt", b"iTXt")
+_JPEG_SOI, _JPEG_SOS, _JPEG_COM, _JPEG_APP14 = b"\xff\xd8", 0xDA, 0xFE, 0xEE
+#: An Adobe segment as Pillow reads it: "Adobe", version, two flag words, colour transform.
+_ADOBE_SIZE = 12
 
 
 @dataclass(frozen=True)
@@ -170,6 +176,69 @@ _LIMITS = {"sr": 10**7, "n_fft": 1 << 20, "hop_length": 1 << 20, "n_frames": 1 <
 def jpeg_comment(meta: ImageMeta) -> bytes:
     """The JPEG comment that carries ``meta``."""
     return _JPEG_COMMENT_PREFIX + meta.to_json().encode()
+
+
+def drop_foreign_metadata(data: bytes) -> bytes:
+    """Image data without the metadata other programs added: a PNG's text chunks (tEXt, zTXt,
+    iTXt) of any key but ours, a JPEG's comments that are not ours and its application
+    segments APP1 to APP15 (Exif, XMP, ICC, Photoshop...; APP14 kept when it is a whole Adobe
+    segment, whose colour transform a decoder reads).
+
+    They say nothing about the pixels, and some make the decoder refuse the whole file: a zTXt
+    or iTXt that inflates past 1 MB or names an unknown compression, an Adobe segment under
+    12 bytes, an ICC segment without its sequence numbers. Data that is neither PNG nor JPEG,
+    and any part whose structure is not understood (a truncated file), is left as it is for
+    the decoder to judge; data with nothing to drop is returned as it is.
+    """
+    if data.startswith(_PNG_SIGNATURE):
+        return _png_without_foreign_text(data)
+    if data.startswith(_JPEG_SOI):
+        return _jpeg_without_foreign_segments(data)
+    return data
+
+
+def _png_without_foreign_text(data: bytes) -> bytes:
+    kept, at, dropped = [_PNG_SIGNATURE], len(_PNG_SIGNATURE), False
+    our_keyword = METADATA_KEY.encode()
+    while at + 12 <= len(data):  # length, type, data, CRC
+        (length,) = struct.unpack_from(">I", data, at)
+        kind, end = data[at + 4 : at + 8], at + 12 + length
+        if end > len(data):
+            break
+        if kind in _PNG_TEXT_CHUNKS and data[at + 8 : end - 4].split(b"\0", 1)[0] != our_keyword:
+            dropped = True
+        else:
+            kept.append(data[at:end])
+        at = end
+    return b"".join([*kept, data[at:]]) if dropped else data
+
+
+def _jpeg_without_foreign_segments(data: bytes) -> bytes:
+    kept, at, dropped = [_JPEG_SOI], len(_JPEG_SOI), False
+    while at + 4 <= len(data) and data[at] == 0xFF and _has_length(data[at + 1]):
+        marker, (length,) = data[at + 1], struct.unpack_from(">H", data, at + 2)
+        end = at + 2 + length
+        if length < 2 or end > len(data):
+            break
+        payload = data[at + 4 : end]
+        if marker == _JPEG_COM:
+            foreign = not payload.startswith(_JPEG_COMMENT_PREFIX)
+        elif marker == _JPEG_APP14:
+            foreign = not (payload.startswith(b"Adobe") and len(payload) >= _ADOBE_SIZE)
+        else:
+            foreign = 0xE1 <= marker <= 0xEF
+        if foreign:
+            dropped = True
+        else:
+            kept.append(data[at:end])
+        at = end
+    return b"".join([*kept, data[at:]]) if dropped else data
+
+
+def _has_length(marker: int) -> bool:
+    """A header segment with a length (not SOS, where the coded data starts, nor SOI, EOI, RSTn,
+    TEM or a fill byte)."""
+    return 0xC0 <= marker <= 0xFE and marker != _JPEG_SOS and not 0xD0 <= marker <= 0xD9
 
 
 def read_meta(image: Image.Image, path: str | os.PathLike = "<image>") -> ImageMeta | None:

@@ -26,7 +26,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from PIL import Image
+from PIL import Image, ImageFile
 from PIL.PngImagePlugin import PngInfo
 
 from specimg.codec import decode_image, encode_levels, open_image
@@ -120,14 +120,33 @@ languages = st.sampled_from(["", "en", "en-US", "de", "zh-Hans", "x-klingon"]) |
 translated_keys = st.text(max_size=40).map(lambda text: text.replace("\0", ""))
 
 
+#: Compressed text that inflates past Pillow's 1 MB limit for a text chunk.
+TEXT_BOMB = zlib.compress(b"\0" * (ImageFile.SAFEBLOCK + 2**20))
+
+
+@st.composite
+def refused_text_chunks(draw) -> tuple[bytes, bytes]:
+    """A zTXt or compressed iTXt chunk that Pillow alone refuses the whole file for: its text
+    inflates past 1 MB, or its compression method is not zlib's (0)."""
+    key = draw(foreign_keys).encode("latin-1")
+    method = draw(st.just(0) | st.integers(1, 255))
+    text = TEXT_BOMB if method == 0 else zlib.compress(draw(st.binary(max_size=40)))
+    if draw(st.booleans()):
+        return b"zTXt", key + b"\0" + bytes([method]) + text
+    return b"iTXt", key + b"\0\x01" + bytes([method]) + b"en\0\0" + text
+
+
 @st.composite
 def foreign_text_chunks(draw) -> tuple[bytes, bytes]:
-    """One tEXt, zTXt or iTXt chunk (compressed or not), as Pillow's PngInfo writes it.
+    """One tEXt, zTXt or iTXt chunk (compressed or not), as Pillow's PngInfo writes it, or one
+    that Pillow refuses (:func:`refused_text_chunks`).
 
     ``add_text`` writes str values that Latin-1 cannot hold as iTXt.
     """
     info, key = PngInfo(), draw(foreign_keys)
-    form = draw(st.sampled_from(["text", "itxt"]))
+    form = draw(st.sampled_from(["text", "itxt", "refused"]))
+    if form == "refused":
+        return draw(refused_text_chunks())
     if form == "text":
         info.add_text(key, draw(values), zip=draw(st.booleans()))
     else:
@@ -211,27 +230,35 @@ payload_bodies = st.one_of(st.binary(max_size=120),
                            st.tuples(st.integers(0, MOST_PAYLOAD), seeds).map(random_bytes),
                            st.tuples(st.just(MOST_PAYLOAD), seeds).map(random_bytes))
 two_bytes = st.binary(min_size=2, max_size=2)
-#: Starts of the segments that Pillow parses, by APPn. Pillow refuses the whole file when some
-#: are cut short (an Adobe segment under 7 bytes, an ICC one under 14, a Photoshop resource cut
-#: in its header), so these keep the fixed part whole: an Adobe segment is 12 bytes, an ICC
-#: one starts with its sequence number and count.
+#: Starts of the segments that Pillow parses, by APPn, whole or cut short: Pillow alone refuses
+#: the whole file for an Adobe segment under 7 bytes, an ICC one under 14, a Photoshop resource
+#: cut in its header.
 SIGNATURES = {
     1: st.sampled_from([b"Exif\0\0", b"Exif\0\0II*\0\x08\0\0\0", b"Exif\0\0MM\0*\0\0\0\x08",
                         b"http://ns.adobe.com/xap/1.0/\0",
                         b"http://ns.adobe.com/xmp/extension/\0"]),
     2: st.sampled_from([b"MPF\0", b"MPF\0II*\0\x08\0\0\0", b"FPXR\0"])
-    | two_bytes.map(lambda numbers: b"ICC_PROFILE\0" + numbers),
+    | st.binary(max_size=2).map(lambda numbers: b"ICC_PROFILE\0" + numbers),
     12: st.just(b"Ducky"),
     13: st.just(b"Photoshop 3.0\0") | st.tuples(two_bytes, st.binary(max_size=40)).map(
         lambda resource: b"Photoshop 3.0\x008BIM" + resource[0] + b"\0\0"  # code, no name
-        + struct.pack(">I", len(resource[1])) + resource[1]),
-    14: st.binary(min_size=7, max_size=7).map(lambda rest: b"Adobe" + rest),
+        + struct.pack(">I", len(resource[1])) + resource[1])
+    | st.binary(max_size=7).map(lambda cut: b"Photoshop 3.0\x008BIM" + cut),
+    14: st.binary(max_size=7).map(lambda rest: b"Adobe" + rest),
 }
+
+
+#: Segments whose start alone makes Pillow refuse the whole file.
+REFUSED_SEGMENTS = [segment(0xEE, b"Adobe"), segment(0xEE, b"Adobe\x01"),
+                    segment(0xE2, b"ICC_PROFILE\0"), segment(0xE2, b"ICC_PROFILE\0\x01")]
 
 
 @st.composite
 def foreign_app_segments(draw) -> bytes:
-    """An APP1 to APP15 segment, with an arbitrary payload or one behind a known signature."""
+    """An APP1 to APP15 segment, with an arbitrary payload or one behind a known signature, or
+    one of :data:`REFUSED_SEGMENTS`."""
+    if draw(st.integers(0, 9)) == 0:
+        return draw(st.sampled_from(REFUSED_SEGMENTS))
     n = draw(st.sampled_from(sorted(SIGNATURES)) | st.integers(1, 15))
     start = draw(st.just(b"") | SIGNATURES[n]) if n in SIGNATURES else b""
     return segment(0xE0 + n, (start + draw(payload_bodies))[:MOST_PAYLOAD])
@@ -278,6 +305,28 @@ def test_jpeg_with_only_foreign_segments_has_no_metadata(encoding, comment, fore
     with pytest.raises(InputError, match="no specimg metadata"):
         decode_image(data)
     assert np.array_equal(levels_of(data), levels_of(ours(encoding)))  # (c)
+
+
+@pytest.mark.parametrize("refused", REFUSED_SEGMENTS)
+def test_jpeg_segments_that_pillow_refuses_are_passed_over(refused):
+    original = ours("jpeg95")
+    data = jpeg_with(original, [(1, refused)])
+    with pytest.raises((OSError, SyntaxError, ValueError)):
+        Image.open(io.BytesIO(data)).load()  # what the picture does to Pillow alone
+    assert read_meta(open_image(data)) == replace(META, encoding="jpeg95")
+    assert np.array_equal(decode_image(data)[0], decode_image(original)[0])
+
+
+@pytest.mark.parametrize("method", [0, 7])
+def test_png_text_chunks_that_pillow_refuses_are_passed_over(method):
+    text = TEXT_BOMB if method == 0 else zlib.compress(b"x")
+    original = ours("png16")
+    data = png_with(original, [("after IDAT", (b"zTXt", b"Comment\0" + bytes([method]) + text))],
+                    keep_ours=True)
+    with pytest.raises((OSError, SyntaxError, ValueError)):
+        Image.open(io.BytesIO(data)).load()  # what the picture does to Pillow alone
+    assert read_meta(open_image(data)) == replace(META, encoding="png16")
+    assert np.array_equal(decode_image(data)[0], decode_image(original)[0])
 
 
 def test_jpeg_metadata_survives_a_foreign_comment_after_ours():
