@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 import yaml
-from tinyproject import REPO, TINY
+from tinyproject import REPO, TINY, dvc, make_project
 
 SR = 16000
 
@@ -227,30 +227,42 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def study_outputs(project: Path) -> dict[str, bytes]:
+    """The bytes of everything a `dvc repro` of ``project`` wrote, dvc.lock included."""
+    return {"dvc.lock": (project / "dvc.lock").read_bytes(),
+            **{f"data/{k}": v for k, v in tree_bytes(project / "data").items()
+               if not k.startswith("raw/")},
+            **{f"metrics/{k}": v for k, v in tree_bytes(project / "metrics").items()}}
+
+
 def test_a_cluster_started_by_hand_gives_the_same_bytes(tmp_path):
-    """The README's cluster recipe: `dask scheduler` and two `dask worker`s started as commands
-    in a folder outside the checkout, without PYTHONPATH; the stages' outputs on that cluster
-    are those of one local job, byte for byte."""
+    """The README's cluster recipe as written: `dask scheduler` and two `dask worker`s started as
+    commands in a folder outside the checkout, without PYTHONPATH, then `dvc repro` of the tiny
+    study with ``executor: dask`` at that address; every output, and dvc.lock, is that of one
+    local job, byte for byte."""
     bin_dir = Path(sys.executable).parent
     host, port = "127.0.0.1", free_port()
     address = f"tcp://{host}:{port}"
     elsewhere = tmp_path / "cluster"
     elsewhere.mkdir()
-    env = {**without_pythonpath(), "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
-    commands = [[bin_dir / "dask", "scheduler", "--host", host, "--port", str(port),
-                 "--no-dashboard"]]
-    commands += [[bin_dir / "dask", "worker", address, "--nthreads", "1", "--no-dashboard"]] * 2
+    env = without_pythonpath()
+    worker_env = {**env, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
+    commands = [([bin_dir / "dask", "scheduler", "--host", host, "--port", str(port),
+                  "--no-dashboard"], env)]
+    commands += [([bin_dir / "dask", "worker", address, "--nthreads", "1", "--no-dashboard"],
+                  worker_env)] * 2
     started = []
     try:
-        for command in commands:
-            started.append(subprocess.Popen(command, cwd=elsewhere, env=env,
+        for command, command_env in commands:
+            started.append(subprocess.Popen(command, cwd=elsewhere, env=command_env,
                                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         from distributed import Client
 
         with Client(address, timeout=60) as client:
             client.wait_for_workers(2, timeout=120)
-        cluster = tree_bytes(stage_tree(tmp_path / "dask", {
-            "n_jobs": 2, "executor": "dask", "scheduler_address": address}))
+        on_cluster = make_project(tmp_path / "dask", {
+            **TINY, "parallel": {"n_jobs": 2, "executor": "dask", "scheduler_address": address}})
+        dvc(on_cluster, "repro")
     finally:
         for process in started:
             os.kill(process.pid, signal.SIGTERM)
@@ -260,8 +272,12 @@ def test_a_cluster_started_by_hand_gives_the_same_bytes(tmp_path):
             except subprocess.TimeoutExpired:
                 os.kill(process.pid, signal.SIGKILL)
                 process.wait()
-    one = tree_bytes(stage_tree(tmp_path / "one", {"n_jobs": 1, "executor": "local"}))
-    assert len([k for k in one if k.startswith("recon/")]) > 10
+    one_job = make_project(tmp_path / "one", {
+        **TINY, "parallel": {"n_jobs": 1, "executor": "local", "scheduler_address": None}})
+    dvc(one_job, "repro")
+    one, cluster = study_outputs(one_job), study_outputs(on_cluster)
+    assert len([k for k in one if k.startswith("data/recon/")]) > 10
+    assert "metrics/report.html" in one
     assert one.keys() == cluster.keys()
     assert [k for k in one if one[k] != cluster[k]] == []
 
