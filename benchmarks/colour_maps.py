@@ -17,13 +17,12 @@ import json
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
-from specimg.codec import decode_image
-from specimg.drawing import SpecshowStyle, draw_levels
-from specimg.metadata import ImageMeta
+from specimg.codec import decode_image, encode_magnitude
+from specimg.drawing import SpecshowStyle
 from specimg.metrics import spectral_convergence_db
-from specimg.spectrum import StftConfig, magnitude_to_unit, peak_db, unit_to_magnitude
+from specimg.spectrum import StftConfig, unit_to_magnitude
+from stages.common import read_manifest
 
 DATA = Path("data")
 CMAPS = ("gray", "magma", "viridis", "inferno")
@@ -32,20 +31,17 @@ DENSITIES = {"2000 x 2000 px per 10 s": (200.0, 2000),
 
 
 def main() -> None:
-    manifest = pd.read_csv(DATA / "clips" / "manifest.csv", keep_default_na=False,
-                           dtype={"clip_id": str})
+    manifest = read_manifest(DATA / "clips")
     config = StftConfig()
     result = {}
     for density, (width_per_second, height) in DENSITIES.items():
         scores = {cmap: [] for cmap in CMAPS}
-        for clip in manifest.itertuples():
-            S = np.load(DATA / "spec" / f"{clip.clip_id}.mag.npy")
-            peak = peak_db(S)
-            meta = ImageMeta(config, n_frames=S.shape[1], length=int(clip.n_samples),
-                             peak_db=peak, top_db=80.0, encoding="specshow")
+        for clip in manifest:
+            S = np.load(DATA / "spec" / f"{clip['clip_id']}.mag.npy")
             for cmap in CMAPS:
                 style = SpecshowStyle(width_per_second, height, quality=75, cmap=cmap)
-                data, _ = draw_levels(magnitude_to_unit(S, peak, 80.0), meta, style)
+                data = encode_magnitude(S, config, length=clip["n_samples"], top_db=80.0,
+                                        encoding="specshow", style=style)
                 levels, stored = decode_image(data)
                 decoded = unit_to_magnitude(levels, stored.peak_db, stored.top_db, True)
                 scores[cmap].append(spectral_convergence_db(S, decoded))

@@ -16,7 +16,7 @@ from functools import partial
 from pathlib import Path
 
 from .audio import encode_audio
-from .codec import MAX_PIXELS, open_image
+from .codec import MAX_PIXELS, image_files, open_image
 from .errors import InputError
 from .fileio import exit_on_sigterm, write_atomic
 from .geometry import count_frames
@@ -28,7 +28,6 @@ from .phase import DEFAULT_METHOD, METHODS, parse_n_iter
 from .spectrum import StftConfig
 from .transform import fft_workers
 
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp")
 NORMALISED_PEAK_DBFS = -1.0
 LOUDNESS_UNKNOWN = "loudness unknown"
 FRAMES_COUNTED = "frames counted"
@@ -56,8 +55,7 @@ def find_jobs(inputs: Sequence[Path], out_dir: Path, suffix: str) -> tuple[list[
     pairs = []
     for given in inputs:
         if given.is_dir():
-            images = sorted(p for p in given.rglob("*")
-                            if p.suffix.lower() in IMAGE_SUFFIXES and not p.name.startswith("."))
+            images = image_files(given, recursive=True)
             pairs += [(p, p.relative_to(given)) for p in images]
         else:
             pairs.append((given, Path(given.name)))

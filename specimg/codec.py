@@ -14,17 +14,23 @@ import os
 import re
 from contextlib import contextmanager
 from functools import partial
+from pathlib import Path
 
 import numpy as np
 from PIL import Image, PngImagePlugin, UnidentifiedImageError
 
 from .colormap import FULL_SCALE, colour_levels, grey_map, luminance_curve, luminance_to_level
+from .drawing import SpecshowStyle, draw_levels
 from .errors import InputError
 from .metadata import METADATA_KEY, ImageMeta, drop_foreign_metadata, jpeg_comment, read_meta
 from .raster import cells_from_image
+from .spectrum import StftConfig, magnitude_to_unit, peak_db
 
-__all__ = ["MAX_PIXELS", "check_pixels", "decode_image", "encode_levels", "image_suffix",
-           "open_image", "parse_encoding"]
+__all__ = ["IMAGE_SUFFIXES", "MAX_PIXELS", "check_pixels", "decode_image", "encode_levels",
+           "encode_magnitude", "image_files", "image_suffix", "open_image", "parse_encoding"]
+
+#: Suffixes of the pictures a folder is searched for.
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp")
 
 #: Most pixels decoded from one image (a decompression-bomb guard): 500 Mpixel, room for a
 #: 20000 x 25000 picture. Grey pictures and colour maps read by lightness take 1 byte a pixel
@@ -58,6 +64,46 @@ def parse_encoding(name: str) -> tuple[str, int | None]:
 def image_suffix(encoding: str) -> str:
     """File suffix for an encoding: ``.png`` or ``.jpg``."""
     return ".png" if parse_encoding(encoding)[0] == "png" else ".jpg"
+
+
+def encode_magnitude(S: np.ndarray, config: StftConfig, *, length: int, top_db: float,
+                     encoding: str, style: SpecshowStyle | None = None) -> bytes:
+    """A magnitude spectrogram as a picture of one encoding, its parameters stored inside.
+
+    Parameters
+    ----------
+    S : np.ndarray
+        Magnitudes ``(n_bins, n_frames)`` (amplitude), of ``config``'s STFT.
+    config : StftConfig
+        The STFT that made ``S``.
+    length : int
+        Length of the signal (samples).
+    top_db : float
+        Range kept below the peak (dB); lower levels are the floor.
+    encoding : str
+        ``png8``, ``png16``, ``jpegNN``, or a specshow encoding drawn with ``style``.
+    style : SpecshowStyle, optional
+        How a specshow picture is drawn (:func:`specimg.drawing.draw_levels`); None for the
+        grid encodings (:func:`encode_levels`).
+
+    Returns
+    -------
+    bytes
+        The image file.
+    """
+    peak = peak_db(S)
+    meta = ImageMeta(config, n_frames=S.shape[1], length=length, peak_db=peak, top_db=top_db,
+                     encoding=encoding)
+    levels = magnitude_to_unit(S, peak, top_db)
+    return encode_levels(levels, meta) if style is None else draw_levels(levels, meta, style)[0]
+
+
+def image_files(folder: Path, *, recursive: bool = False) -> list[Path]:
+    """The pictures in ``folder`` (by suffix, :data:`IMAGE_SUFFIXES`; hidden files left out),
+    sorted; with ``recursive``, in its subfolders too."""
+    found = folder.rglob("*") if recursive else folder.iterdir()
+    return sorted(p for p in found if p.suffix.lower() in IMAGE_SUFFIXES
+                  and not p.name.startswith(".") and p.is_file())
 
 
 def encode_levels(levels: np.ndarray, meta: ImageMeta) -> bytes:

@@ -7,12 +7,11 @@ from functools import partial
 
 import numpy as np
 
-from specimg.codec import encode_levels, image_suffix, parse_encoding
-from specimg.drawing import SpecshowStyle, draw_levels
+from specimg.codec import encode_magnitude, image_suffix, parse_encoding
+from specimg.drawing import SpecshowStyle
 from specimg.errors import InputError
 from specimg.fileio import write_atomic, write_json
-from specimg.metadata import ImageMeta
-from specimg.spectrum import StftConfig, magnitude_to_unit, peak_db
+from specimg.spectrum import StftConfig
 from stages.common import (
     PARAMS_FILE,
     absolute,
@@ -28,11 +27,8 @@ def encode_clip(clip: dict, args: argparse.Namespace, config: StftConfig, top_db
                 style: SpecshowStyle | None) -> int:
     """Write one clip's image; its size in bytes."""
     S = np.load(args.spec_dir / f"{clip['clip_id']}.mag.npy")
-    peak = peak_db(S)
-    levels = magnitude_to_unit(S, peak, top_db)
-    meta = ImageMeta(config, n_frames=S.shape[1], length=int(clip["n_samples"]),
-                     peak_db=peak, top_db=top_db, encoding=args.encoding)
-    data = encode_levels(levels, meta) if style is None else draw_levels(levels, meta, style)[0]
+    data = encode_magnitude(S, config, length=int(clip["n_samples"]), top_db=top_db,
+                            encoding=args.encoding, style=style)
     write_atomic(args.images_dir / f"{clip['clip_id']}{image_suffix(args.encoding)}", data)
     return len(data)
 

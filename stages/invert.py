@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from specimg.audio import encode_audio
+from specimg.codec import image_files
 from specimg.errors import InputError
 from specimg.fileio import write_atomic, write_text
 from specimg.inversion import image_to_magnitude, magnitude_to_audio
@@ -62,7 +63,7 @@ def main() -> None:
         options = PhaseOptions.from_params(params["invert"], args.method)
     except ValueError as exc:
         raise InputError(PARAMS_FILE, str(exc)) from None
-    images = sorted(p for p in args.images_dir.iterdir() if not p.name.startswith("."))
+    images = image_files(args.images_dir)
     work = partial(invert_clip, args=args, options=options, params=params["invert"],
                    fft_workers=fft_workers(worker_count(n_jobs(params), len(images))))
     records = map_items(work, images, params, f"invert {args.method}")

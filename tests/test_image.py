@@ -224,3 +224,29 @@ def test_foreign_jpeg_comment_is_ignored(spectrogram):
         buffer, format="JPEG", quality=95, comment=b"CREATOR: gd-jpeg v1.0")
     decoded, used = decode_image(buffer.getvalue(), "other.jpg", meta=with_encoding(meta, "jpeg95"))
     assert used.encoding == "jpeg95" and decoded.shape == levels.shape
+
+
+def test_encode_magnitude_stores_what_inverts_the_picture(harmonic_signal, small_config):
+    from specimg.codec import encode_magnitude
+    from specimg.inversion import image_to_magnitude
+
+    S = np.abs(stft(harmonic_signal, small_config))
+    data = encode_magnitude(S, small_config, length=len(harmonic_signal), top_db=TOP_DB,
+                            encoding="png16")
+    decoded, meta = image_to_magnitude(data, floor_silence=False)
+    assert meta == ImageMeta(small_config, n_frames=S.shape[1], length=len(harmonic_signal),
+                             peak_db=peak_db(S), top_db=TOP_DB, encoding="png16")
+    kept = S > S.max() * 10 ** (-TOP_DB / 20)  # above the floor: within 16-bit steps
+    np.testing.assert_allclose(decoded[kept], S[kept], rtol=2e-4)
+
+
+def test_image_files_lists_pictures_only(tmp_path):
+    from specimg.codec import image_files
+
+    for name in ("b.png", "a.JPG", ".hidden.png", "notes.txt", "sub/c.webp", "sub/.d.jpg"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_bytes(b"")
+    (tmp_path / "folder.png").mkdir()
+    assert image_files(tmp_path) == [tmp_path / "a.JPG", tmp_path / "b.png"]
+    assert image_files(tmp_path, recursive=True) == [
+        tmp_path / "a.JPG", tmp_path / "b.png", tmp_path / "sub/c.webp"]
