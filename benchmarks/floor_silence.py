@@ -22,13 +22,13 @@ from specimg.inversion import invert_image
 from specimg.metrics import pesq_wb, spectral_convergence_db, stoi
 from specimg.phase import DEFAULT_METHOD
 from specimg.spectrum import stft
+from stages.common import read_manifest
 
 DATA = Path("data")
 
 
 def main() -> None:
-    manifest = pd.read_csv(DATA / "clips" / "manifest.csv", keep_default_na=False)
-    speech = manifest[manifest["kind"] == "speech"]["clip_id"]
+    speech = [c["clip_id"] for c in read_manifest(DATA / "clips") if c["kind"] == "speech"]
     rows = []
     for clip_id in speech:
         original, sr = read_audio(DATA / "clips" / f"{clip_id}.flac")

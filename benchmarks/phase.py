@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 from pathlib import Path
@@ -31,11 +30,12 @@ import scipy.fft
 from specimg.gla import griffin_lim
 from specimg.inversion import image_to_magnitude
 from specimg.metrics import spectral_convergence_db
+from specimg.parallel import available_cores
 from specimg.phase import DEFAULT_METHOD, reconstruct
 from specimg.spectrum import stft
 from specimg.transform import Stft
 
-ALL_CORES = os.cpu_count() or 1
+ALL_CORES = available_cores()
 
 
 def load(data: Path, encoding: str, limit: int | None) -> list[dict]:

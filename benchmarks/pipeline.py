@@ -32,6 +32,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 from tinyproject import TINY, dvc, make_project  # noqa: E402  (the tests' project copier)
 
+from specimg.parallel import available_cores  # noqa: E402
+
 RATE = 44100
 BLOCK_SECONDS = 10
 
@@ -98,7 +100,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--minutes", type=float, default=60.0, help="corpus length")
     args = parser.parse_args()
-    cores = os.cpu_count() or 1
+    cores = available_cores()
     with tempfile.TemporaryDirectory(prefix="specimg-bench-") as tmp:
         tmp = Path(tmp)
         corpus = tmp / "corpus"

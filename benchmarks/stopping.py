@@ -30,6 +30,7 @@ from specimg.inversion import image_to_magnitude
 from specimg.metrics import pesq_wb, spectral_convergence_db
 from specimg.phase import DEFAULT_METHOD, reconstruct
 from specimg.spectrum import stft
+from stages.common import read_manifest
 
 DATA = Path("data")
 
@@ -56,17 +57,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--json", type=Path, help="also write the rows here")
     args = parser.parse_args()
-    manifest = pd.read_csv(DATA / "clips" / "manifest.csv", keep_default_na=False,
-                           dtype={"clip_id": str})
+    manifest = read_manifest(DATA / "clips")
     encodings = sorted(p.name for p in (DATA / "images").iterdir() if p.is_dir())
     rows = []
     for encoding in encodings:
         records = []
-        for clip in manifest.itertuples():
-            image = DATA / "images" / encoding / f"{clip.clip_id}{image_suffix(encoding)}"
+        for clip in manifest:
+            clip_id = clip["clip_id"]
+            image = DATA / "images" / encoding / f"{clip_id}{image_suffix(encoding)}"
             S_target, meta = image_to_magnitude(image.read_bytes(), image)
-            S_original = np.load(DATA / "spec" / f"{clip.clip_id}.mag.npy")
-            original, sr = read_audio(DATA / "clips" / f"{clip.clip_id}.flac")
+            S_original = np.load(DATA / "spec" / f"{clip_id}.mag.npy")
+            original, sr = read_audio(DATA / "clips" / f"{clip_id}.flac")
             for n_iter in (100, "auto"):
                 y, iterations, seconds = invert(S_target, meta, n_iter)
                 S_y = np.abs(stft(y, meta.stft))
@@ -74,7 +75,7 @@ def main() -> None:
                     "n_iter": str(n_iter), "iterations": iterations, "seconds": seconds,
                     "sc_db": spectral_convergence_db(S_original, S_y),
                     "consistency_sc_db": spectral_convergence_db(S_target, S_y),
-                    "pesq_wb": pesq_wb(original, y, sr) if clip.kind == "speech" else np.nan,
+                    "pesq_wb": pesq_wb(original, y, sr) if clip["kind"] == "speech" else np.nan,
                 })
         means = pd.DataFrame(records).groupby("n_iter").mean()
         row = {"encoding": encoding, "method": DEFAULT_METHOD,

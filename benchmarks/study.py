@@ -37,6 +37,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 from tinyproject import BIN, make_project  # noqa: E402  (the tests' project copier)
 
+from specimg.parallel import available_cores  # noqa: E402
 from specimg.phase import FIXED_AUTO_ITER  # noqa: E402
 
 STAGE_LINE = re.compile(r"Running stage '([^']+)'")
@@ -134,6 +135,7 @@ def main() -> None:
         decode = decode_seconds(project, params["encode"]["encodings"])
         floor = study_fft_floor(project, params)
     variants = len(params["encode"]["encodings"]) * len(params["invert"]["methods"])
+    cores = available_cores()
     startup = {kind: import_seconds(f"stages.{kind}")
                for kind in sorted({name.split("@")[0] for name in stages})}
     by_kind: dict[str, dict] = defaultdict(lambda: {"stages": 0, "seconds": 0.0})
@@ -142,7 +144,7 @@ def main() -> None:
         by_kind[kind]["stages"] += 1
         by_kind[kind]["seconds"] += seconds
     print(f"study: {clips} clips x {variants} variants, {len(stages)} stages, "
-          f"{os.cpu_count()} cores")
+          f"{cores} cores")
     print(f"{'stage':9s} {'count':>5s} {'total s':>8s} {'start-up s':>10s} {'work s':>7s}")
     rows = []
     for kind, entry in by_kind.items():
@@ -172,16 +174,16 @@ def main() -> None:
     print(f"decoding every picture once: {decode_total:.1f} s on one core "
           f"({', '.join(f'{e} {t:.2f}' for e, t in decode.items())}); decoding once per "
           f"encoding instead of once per method would save at most "
-          f"{repeats * decode_total / os.cpu_count():.1f} s of wall time on {os.cpu_count()} cores")
+          f"{repeats * decode_total / cores:.1f} s of wall time on {cores} cores")
     if args.json:
         result = {"clips": clips, "variants": variants, "stages": len(stages),
-                  "cores": os.cpu_count(), "repro_seconds": round(total, 1),
+                  "cores": cores, "repro_seconds": round(total, 1),
                   "seconds_per_clip_variant": round(total / (clips * variants), 3),
                   "startup_seconds": round(startup_total, 1), "by_stage": rows,
                   "invert_seconds_by_method": {m: round(t, 1) for m, t in by_method.items()},
                   "noop": noop, "fft_floor": floor, "decode_seconds_by_encoding": decode,
                   "decode_repeats_seconds_at_most": round(
-                      repeats * decode_total / os.cpu_count(), 1)}
+                      repeats * decode_total / cores, 1)}
         args.json.write_text(json.dumps(result, indent=1) + "\n")
 
 

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import os
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from specimg.parallel import available_cores
 
 REPO = Path(__file__).resolve().parents[1]
 DVC = str(Path(sys.executable).parent / "dvc")
@@ -64,7 +65,7 @@ def experiments() -> list[tuple[str, list[str]]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--jobs", type=int, default=available_cores())
     parser.add_argument("--out", type=Path, default=REPO / "metrics/sweep.md")
     args = parser.parse_args()
     baseline = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True,
@@ -90,7 +91,7 @@ def main() -> None:
     args.out.write_text(
         "# Sweep: how to save spectrograms for an image model\n\n"
         f"`make sweep` (`benchmarks/sweep.py`): {len(experiments())} experiments on DVC's queue "
-        f"with {args.jobs} workers, {minutes:.0f} min on {os.cpu_count()} cores. Each: the "
+        f"with {args.jobs} workers, {minutes:.0f} min on {available_cores()} cores. Each: the "
         "first 10 s of every recording, drawn by specshow at one density and JPEG quality, "
         "inverted with the true phase (oracle) and the default method (pghi_raar). SC in dB "
         "(lower is better), sorted by pghi_raar's.\n\n" + table, encoding="utf-8")

@@ -43,7 +43,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import time
@@ -64,6 +63,7 @@ from specimg.colormap import colormap_table, luminance_curve, luminance_to_level
 from specimg.inversion import image_to_magnitude
 from specimg.metadata import ImageMeta
 from specimg.metrics import spectral_convergence_db
+from specimg.parallel import available_cores
 from specimg.phase import reconstruct
 from specimg.raster import cells_from_image
 from specimg.spectrum import StftConfig, unit_to_magnitude
@@ -214,7 +214,7 @@ def measure(picture: dict, y: np.ndarray, S: np.ndarray, D: np.ndarray, out_dir:
     for method, n_iter in METHOD_RUNS:
         start = time.perf_counter()
         z = reconstruct(S_ours, CONFIG, method, length=len(y), n_iter=n_iter, random_state=0,
-                        workers=os.cpu_count() or 1)
+                        workers=available_cores())
         row["methods"].append({"method": method, "n_iter": n_iter,
                                "seconds": time.perf_counter() - start,
                                "sc_db": sc_after_gain(S, magnitude_of(z))})
@@ -267,7 +267,7 @@ def main() -> None:
         colour_maps[cmap] = round(sc_after_gain(S, decoded), 2)
     print(json.dumps({"colour_maps_decoded_sc_db": colour_maps}), flush=True)
     result = {"clip": f"data/raw joined and repeated to {SECONDS:g} s at {SR} Hz",
-              "cores": os.cpu_count(), "pictures": rows,
+              "cores": available_cores(), "pictures": rows,
               "colour_maps_decoded_sc_db": colour_maps}
     if args.json:
         args.json.write_text(json.dumps(result, indent=1) + "\n")
