@@ -71,7 +71,7 @@ bench-pictures: $(STAMP)
 
 # Pipeline throughput with 1 and all jobs, segmentation memory, no-op repro (about 15 min).
 bench-pipeline: $(STAMP)
-	$(RUN) python benchmarks/pipeline.py
+	$(RUN) python benchmarks/pipeline.py --json benchmarks/pipeline.json
 
 # Where the default study's time goes, stage by stage, start-up apart (about 5 min).
 bench-study: $(STAMP)

@@ -2,13 +2,16 @@
 
     python benchmarks/pipeline.py            # a generated one-hour corpus (about 15 minutes)
     python benchmarks/pipeline.py --minutes 10
+    python benchmarks/pipeline.py --json benchmarks/pipeline.json
 
 1. Throughput: a generated corpus (six files of --minutes/6 min, 44.1 kHz stereo FLAC, seeded
    synthetic music: harmonic notes, chords, noise hits) through `dvc repro` in a copy of the
    project, once with parallel.n_jobs 1 and once with every core (`dvc repro -f`). Study
    parameters are lighter than the default study (two encodings, one method, 32 iterations;
    printed below): the default 42 variants x 100 iterations would take hours per run.
-   Reported: seconds of audio per second of wall time, and the ratio all/one.
+   Reported: seconds of audio per second of wall time, and the ratio all/one, beside the bare
+   FFT floor of the study's iterations in the same run (n_iter rfft + irfft passes over every
+   clip's frames, once per encoding, on every core).
 2. Segmentation memory: peak RSS of the segment stage alone on one 10-minute and one 60-minute
    file (one job), and their ratio.
 3. The no-op `dvc repro` of this repository (run `make repro` first), timed three times.
@@ -17,6 +20,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -31,6 +35,7 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 from tinyproject import TINY, dvc, make_project  # noqa: E402  (the tests' project copier)
+from user_pictures import fft_floor_seconds  # noqa: E402
 
 from specimg.parallel import available_cores  # noqa: E402
 
@@ -99,6 +104,7 @@ def segment_peak_rss_mb(raw: Path, work: Path) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--minutes", type=float, default=60.0, help="corpus length")
+    parser.add_argument("--json", type=Path, help="write the figures as JSON")
     args = parser.parse_args()
     cores = available_cores()
     with tempfile.TemporaryDirectory(prefix="specimg-bench-") as tmp:
@@ -118,6 +124,13 @@ def main() -> None:
         print(f"dvc repro, n_jobs {cores}:  {every:7.1f} s, "
               f"{seconds / every:6.1f} s of audio per s")
         print(f"throughput ratio all/one: {one / every:.2f}x")
+        frames = sum(np.load(p, mmap_mode="r").shape[1]
+                     for p in (project / "data/spec").glob("*.mag.npy"))
+        floor = len(STUDY["encode"]["encodings"]) * fft_floor_seconds(
+            frames, STUDY["invert"]["n_iter"], n_fft=STUDY["stft"]["n_fft"], workers=-1)
+        print(f"bare FFT floor of the study's iterations ({frames} frames x "
+              f"{STUDY['invert']['n_iter']} it. x {len(STUDY['encode']['encodings'])} "
+              f"encodings, every core): {floor:.1f} s")
 
         rss = {}
         for minutes in (10, 60):
@@ -136,6 +149,18 @@ def main() -> None:
                        check=True, capture_output=True)
         noop.append(time.perf_counter() - start)
     print(f"no-op dvc repro on the default data: {', '.join(f'{t:.2f}' for t in noop)} s")
+    if args.json:
+        args.json.write_text(json.dumps({
+            "audio_seconds": round(seconds, 1), "cores": cores, "study": {
+                "encodings": STUDY["encode"]["encodings"], "methods": STUDY["invert"]["methods"],
+                "n_iter": STUDY["invert"]["n_iter"]},
+            "repro_seconds": {"n_jobs_1": round(one, 1), f"n_jobs_{cores}": round(every, 1)},
+            "audio_seconds_per_second": {"n_jobs_1": round(seconds / one, 1),
+                                         f"n_jobs_{cores}": round(seconds / every, 1)},
+            "ratio_all_one": round(one / every, 2),
+            "fft_floor_seconds": round(floor, 1),
+            "segment_peak_rss_mb": {f"{m}_min": round(v) for m, v in rss.items()},
+            "noop_seconds": [round(t, 2) for t in noop]}, indent=1) + "\n")
 
 
 if __name__ == "__main__":
