@@ -11,6 +11,7 @@ import json
 import math
 import os
 import struct
+from collections.abc import Iterator
 from dataclasses import dataclass, fields
 
 from PIL import Image
@@ -191,48 +192,55 @@ def drop_foreign_metadata(data: bytes) -> bytes:
     the decoder to judge; data with nothing to drop is returned as it is.
     """
     if data.startswith(_PNG_SIGNATURE):
-        return _png_without_foreign_text(data)
+        return _without(data, len(_PNG_SIGNATURE), _png_chunks(data))
     if data.startswith(_JPEG_SOI):
-        return _jpeg_without_foreign_segments(data)
+        return _without(data, len(_JPEG_SOI), _jpeg_header_segments(data))
     return data
 
 
-def _png_without_foreign_text(data: bytes) -> bytes:
-    kept, at, dropped = [_PNG_SIGNATURE], len(_PNG_SIGNATURE), False
-    our_keyword = METADATA_KEY.encode()
-    while at + 12 <= len(data):  # length, type, data, CRC
-        (length,) = struct.unpack_from(">I", data, at)
-        kind, end = data[at + 4 : at + 8], at + 12 + length
-        if end > len(data):
-            break
-        if kind in _PNG_TEXT_CHUNKS and data[at + 8 : end - 4].split(b"\0", 1)[0] != our_keyword:
-            dropped = True
-        else:
-            kept.append(data[at:end])
-        at = end
-    return b"".join([*kept, data[at:]]) if dropped else data
-
-
-def _jpeg_without_foreign_segments(data: bytes) -> bytes:
-    kept, at, dropped = [_JPEG_SOI], len(_JPEG_SOI), False
-    while at + 4 <= len(data) and data[at] == 0xFF and _has_length(data[at + 1]):
-        marker, (length,) = data[at + 1], struct.unpack_from(">H", data, at + 2)
-        end = at + 2 + length
-        if length < 2 or end > len(data):
-            break
-        payload = data[at + 4 : end]
-        if marker == _JPEG_COM:
-            foreign = not payload.startswith(_JPEG_COMMENT_PREFIX)
-        elif marker == _JPEG_APP14:
-            foreign = not (payload.startswith(b"Adobe") and len(payload) >= _ADOBE_SIZE)
-        else:
-            foreign = 0xE1 <= marker <= 0xEF
+def _without(data: bytes, start: int, parts: Iterator[tuple[int, bool]]) -> bytes:
+    """``data`` less its foreign parts: ``parts`` gives each part's end and whether it is
+    foreign, in order from ``start``; what follows the last part is kept as it is."""
+    kept, at, dropped = [data[:start]], start, False
+    for end, foreign in parts:
         if foreign:
             dropped = True
         else:
             kept.append(data[at:end])
         at = end
     return b"".join([*kept, data[at:]]) if dropped else data
+
+
+def _png_chunks(data: bytes) -> Iterator[tuple[int, bool]]:
+    """Each whole chunk's end, and whether it is a text chunk that is not ours."""
+    at, our_keyword = len(_PNG_SIGNATURE), METADATA_KEY.encode()
+    while at + 12 <= len(data):  # length, type, data, CRC
+        (length,) = struct.unpack_from(">I", data, at)
+        kind, end = data[at + 4 : at + 8], at + 12 + length
+        if end > len(data):
+            return
+        yield end, (kind in _PNG_TEXT_CHUNKS
+                    and data[at + 8 : end - 4].split(b"\0", 1)[0] != our_keyword)
+        at = end
+
+
+def _jpeg_header_segments(data: bytes) -> Iterator[tuple[int, bool]]:
+    """Each whole header segment's end, and whether it is a comment or application segment
+    that is not ours (:func:`drop_foreign_metadata`)."""
+    at = len(_JPEG_SOI)
+    while at + 4 <= len(data) and data[at] == 0xFF and _has_length(data[at + 1]):
+        marker, (length,) = data[at + 1], struct.unpack_from(">H", data, at + 2)
+        end = at + 2 + length
+        if length < 2 or end > len(data):
+            return
+        payload = data[at + 4 : end]
+        if marker == _JPEG_COM:
+            yield end, not payload.startswith(_JPEG_COMMENT_PREFIX)
+        elif marker == _JPEG_APP14:
+            yield end, not (payload.startswith(b"Adobe") and len(payload) >= _ADOBE_SIZE)
+        else:
+            yield end, 0xE1 <= marker <= 0xEF
+        at = end
 
 
 def _has_length(marker: int) -> bool:
