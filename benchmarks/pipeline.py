@@ -10,8 +10,8 @@
    parameters are lighter than the default study (two encodings, one method, 32 iterations;
    printed below): the default 42 variants x 100 iterations would take hours per run.
    Reported: seconds of audio per second of wall time, and the ratio all/one, beside the bare
-   FFT floor of the study's iterations in the same run (n_iter rfft + irfft passes over every
-   clip's frames, once per encoding, on every core).
+   FFT floor of the study's iterations in the same run (`study.py`'s: n_iter rfft + irfft passes
+   over every clip's frames, once per iterative variant, on every core).
 2. Segmentation memory: peak RSS of the segment stage alone on one 10-minute and one 60-minute
    file (one job), and their ratio.
 3. The no-op `dvc repro` of this repository (run `make repro` first), timed three times.
@@ -34,8 +34,8 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
+from study import study_fft_floor  # noqa: E402
 from tinyproject import TINY, dvc, make_project  # noqa: E402  (the tests' project copier)
-from user_pictures import fft_floor_seconds  # noqa: E402
 
 from specimg.parallel import available_cores  # noqa: E402
 
@@ -124,13 +124,9 @@ def main() -> None:
         print(f"dvc repro, n_jobs {cores}:  {every:7.1f} s, "
               f"{seconds / every:6.1f} s of audio per s")
         print(f"throughput ratio all/one: {one / every:.2f}x")
-        frames = sum(np.load(p, mmap_mode="r").shape[1]
-                     for p in (project / "data/spec").glob("*.mag.npy"))
-        floor = len(STUDY["encode"]["encodings"]) * fft_floor_seconds(
-            frames, STUDY["invert"]["n_iter"], n_fft=STUDY["stft"]["n_fft"], workers=-1)
-        print(f"bare FFT floor of the study's iterations ({frames} frames x "
-              f"{STUDY['invert']['n_iter']} it. x {len(STUDY['encode']['encodings'])} "
-              f"encodings, every core): {floor:.1f} s")
+        floor = study_fft_floor(project, STUDY)["seconds"]
+        print(f"bare FFT floor of the study's iterations ({STUDY['invert']['n_iter']} it., "
+              f"every core): {floor:.1f} s")
 
         rss = {}
         for minutes in (10, 60):
