@@ -27,9 +27,9 @@ from PIL import Image
 from scipy.spatial import cKDTree
 from user_pictures import draw_like_the_user, picture_meta, sc_after_gain, sixty_seconds
 
-from specimg.colormap import CURVE_STEPS, drawn_colours, entry_levels, luminance_curve
-from specimg.raster import cells_from_image
-from specimg.spectrum import unit_to_magnitude
+from specimg.core.spectrum import unit_to_magnitude
+from specimg.image.colormap import CURVE_STEPS, drawn_colours, entry_levels, luminance_curve
+from specimg.image.raster import cells_from_image
 
 Image.MAX_IMAGE_PIXELS = None
 WEIGHTS = (0.05, 0.1, 0.25, 0.5)

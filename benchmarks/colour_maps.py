@@ -18,10 +18,10 @@ from pathlib import Path
 
 import numpy as np
 
-from specimg.codec import decode_image, encode_magnitude
-from specimg.drawing import SpecshowStyle
-from specimg.metrics import spectral_convergence_db
-from specimg.spectrum import StftConfig, unit_to_magnitude
+from specimg.core.spectrum import StftConfig, unit_to_magnitude
+from specimg.image.codec import decode_image, encode_magnitude
+from specimg.image.drawing import SpecshowStyle
+from specimg.study.metrics import spectral_convergence_db
 from stages.common import read_manifest
 
 DATA = Path("data")

@@ -16,12 +16,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from specimg.audio import read_audio
-from specimg.codec import image_suffix
+from specimg.core.audio import read_audio
+from specimg.core.spectrum import stft
+from specimg.image.codec import image_suffix
 from specimg.inversion import invert_image
-from specimg.metrics import pesq_wb, spectral_convergence_db, stoi
 from specimg.phase import DEFAULT_METHOD
-from specimg.spectrum import stft
+from specimg.study.metrics import pesq_wb, spectral_convergence_db, stoi
 from stages.common import read_manifest
 
 DATA = Path("data")

@@ -27,13 +27,13 @@ import librosa
 import numpy as np
 import scipy.fft
 
-from specimg.gla import griffin_lim
+from specimg.core.spectrum import stft
 from specimg.inversion import image_to_magnitude
-from specimg.metrics import spectral_convergence_db
-from specimg.parallel import available_cores
 from specimg.phase import DEFAULT_METHOD, reconstruct
-from specimg.spectrum import stft
-from specimg.transform import Stft
+from specimg.phase.gla import griffin_lim
+from specimg.phase.transform import Stft
+from specimg.study.metrics import spectral_convergence_db
+from specimg.util.parallel import available_cores
 
 ALL_CORES = available_cores()
 

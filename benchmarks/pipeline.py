@@ -37,7 +37,7 @@ sys.path.insert(0, str(REPO / "tests"))
 from study import study_fft_floor  # noqa: E402
 from tinyproject import TINY, dvc, make_project  # noqa: E402  (the tests' project copier)
 
-from specimg.parallel import available_cores  # noqa: E402
+from specimg.util.parallel import available_cores  # noqa: E402
 
 RATE = 44100
 BLOCK_SECONDS = 10

@@ -4,7 +4,7 @@ Reads the pipeline's outputs (run `make repro` first): every clip's picture of e
 data/images/, decoded as the invert stage decodes it, the original magnitudes in data/spec/ and
 the clips in data/clips/. Each picture is inverted by the default method with `n_iter=100` and
 with `n_iter="auto"` (stop once the consistency SC improves by less than
-`specimg.gla.AUTO_TOL_DB` over `AUTO_WINDOW` iterations, at most `AUTO_MAX_ITER`), one FFT
+`specimg.phase.gla.AUTO_TOL_DB` over `AUTO_WINDOW` iterations, at most `AUTO_MAX_ITER`), one FFT
 thread each, and scored: SC against the original (dB), consistency SC against the decoded
 picture (dB), PESQ-WB on the speech clips, iterations run and seconds.
 
@@ -23,13 +23,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from specimg.audio import read_audio
-from specimg.codec import image_suffix
-from specimg.gla import AUTO_MAX_ITER, AUTO_TOL_DB, AUTO_WINDOW
+from specimg.core.audio import read_audio
+from specimg.core.spectrum import stft
+from specimg.image.codec import image_suffix
 from specimg.inversion import image_to_magnitude
-from specimg.metrics import pesq_wb, spectral_convergence_db
 from specimg.phase import DEFAULT_METHOD, reconstruct
-from specimg.spectrum import stft
+from specimg.phase.gla import AUTO_MAX_ITER, AUTO_TOL_DB, AUTO_WINDOW
+from specimg.study.metrics import pesq_wb, spectral_convergence_db
 from stages.common import read_manifest
 
 DATA = Path("data")

@@ -37,8 +37,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 from tinyproject import BIN, make_project  # noqa: E402  (the tests' project copier)
 
-from specimg.parallel import available_cores  # noqa: E402
 from specimg.phase import FIXED_AUTO_ITER  # noqa: E402
+from specimg.util.parallel import available_cores  # noqa: E402
 
 STAGE_LINE = re.compile(r"Running stage '([^']+)'")
 

@@ -20,7 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-from specimg.parallel import available_cores
+from specimg.util.parallel import available_cores
 
 REPO = Path(__file__).resolve().parents[1]
 DVC = str(Path(sys.executable).parent / "dvc")

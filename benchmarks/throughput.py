@@ -33,10 +33,10 @@ import numpy as np
 import soundfile as sf
 from user_pictures import fft_floor_seconds, naive_magnitude, run_measured, sc_after_gain
 
-from specimg.codec import open_image
+from specimg.core.spectrum import istft, stft
+from specimg.image.codec import open_image
+from specimg.image.metadata import read_meta
 from specimg.inversion import image_to_magnitude
-from specimg.metadata import read_meta
-from specimg.spectrum import istft, stft
 
 DATA = Path("data")
 #: (method option, --n-iter, -j) of each timed run; None: the command's default.

@@ -57,16 +57,16 @@ from matplotlib.figure import Figure
 from PIL import Image
 from scipy.spatial import cKDTree
 
-from specimg.audio import AUDIO_EXTENSIONS, load_audio, read_audio
-from specimg.codec import decode_image
-from specimg.colormap import colormap_table, luminance_curve, luminance_to_level
+from specimg.core.audio import AUDIO_EXTENSIONS, load_audio, read_audio
+from specimg.core.spectrum import StftConfig, unit_to_magnitude
+from specimg.image.codec import decode_image
+from specimg.image.colormap import colormap_table, luminance_curve, luminance_to_level
+from specimg.image.metadata import ImageMeta
+from specimg.image.raster import cells_from_image
 from specimg.inversion import image_to_magnitude
-from specimg.metadata import ImageMeta
-from specimg.metrics import spectral_convergence_db
-from specimg.parallel import available_cores
 from specimg.phase import reconstruct
-from specimg.raster import cells_from_image
-from specimg.spectrum import StftConfig, unit_to_magnitude
+from specimg.study.metrics import spectral_convergence_db
+from specimg.util.parallel import available_cores
 
 SR, SECONDS, HOP, N_FFT = 22050, 60.0, 512, 2048
 CONFIG = StftConfig(SR, N_FFT, HOP)

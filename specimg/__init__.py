@@ -1,19 +1,13 @@
 """specimg: spectrogram images back to sound, and what the picture cost.
 
-The core is a set of small pure functions on numpy arrays:
+The core is a set of small pure functions on numpy arrays, grouped by concern:
 
-- :mod:`specimg.audio`: load, segment and write audio.
-- :mod:`specimg.spectrum`: STFT, inverse STFT and the dB maps.
-- :mod:`specimg.metadata`: the parameters a picture carries (:class:`ImageMeta`).
-- :mod:`specimg.codec`: spectrogram images as PNG/JPEG files; decoding any picture to levels.
-- :mod:`specimg.drawing`: pictures drawn by ``librosa.display.specshow``, and their geometry.
-- :mod:`specimg.raster`: a picture's pixels reduced to its STFT cells, in strips.
-- :mod:`specimg.colormap`: colormap inversion for pictures drawn with matplotlib.
+- :mod:`specimg.core`: audio (load, segment, write) and spectra (STFT, the dB maps).
+- :mod:`specimg.image`: what a picture carries, how it is written, drawn and decoded.
 - :mod:`specimg.phase`: phase reconstruction, every method behind one call.
-- :mod:`specimg.transform`, :mod:`specimg.gla`, :mod:`specimg.pghi`,
-  :mod:`specimg.projections`: the STFT pair and the methods themselves.
-- :mod:`specimg.metrics`: quality measures.
-- :mod:`specimg.fileio`: atomic file writes.
+- :mod:`specimg.study`: quality measures, the study's tables, plots and report.
+- :mod:`specimg.util`: errors, atomic writes, worker pools.
+- :mod:`specimg.inversion`: a picture to audio in one call; :mod:`specimg.cli`: the command.
 """
 
 __version__ = "0.1.0"

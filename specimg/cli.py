@@ -15,18 +15,18 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from .audio import encode_audio
-from .codec import MAX_PIXELS, image_files, open_image
-from .errors import InputError
-from .fileio import exit_on_sigterm, write_atomic
-from .geometry import count_frames
+from .core.audio import encode_audio
+from .core.spectrum import StftConfig
+from .image.codec import MAX_PIXELS, image_files, open_image
+from .image.geometry import count_frames
+from .image.metadata import ImageMeta, read_meta
 from .inversion import invert_image
-from .metadata import ImageMeta, read_meta
-from .options import PhaseOptions
-from .parallel import available_cores, imap, worker_count
 from .phase import DEFAULT_METHOD, METHODS, parse_n_iter
-from .spectrum import StftConfig
-from .transform import fft_workers
+from .phase.options import PhaseOptions
+from .phase.transform import fft_workers
+from .util.errors import InputError
+from .util.fileio import exit_on_sigterm, write_atomic
+from .util.parallel import available_cores, imap, worker_count
 
 NORMALISED_PEAK_DBFS = -1.0
 LOUDNESS_UNKNOWN = "loudness unknown"

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .codec import MAX_PIXELS, decode_image
-from .metadata import ImageMeta
+from .core.spectrum import mel_power_to_magnitude, unit_to_magnitude
+from .image.codec import MAX_PIXELS, decode_image
+from .image.metadata import ImageMeta
 from .phase import DEFAULT_METHOD, reconstruct
-from .spectrum import mel_power_to_magnitude, unit_to_magnitude
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,7 @@ def invert_image(
         speech clips, PESQ-WB +0.5 to +1.7, STOI and spectral convergence unchanged or better
         (``benchmarks/floor_silence.py``, speech only).
     max_pixels : int
-        Decompression-bomb limit (see :func:`specimg.codec.decode_image`).
+        Decompression-bomb limit (see :func:`specimg.image.codec.decode_image`).
     true_phase : np.ndarray, optional
         For the ``oracle`` method.
     **phase_options

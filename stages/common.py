@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING, Any
 import yaml
 from tqdm import tqdm
 
-from specimg.errors import InputError
-from specimg.fileio import exit_on_sigterm
-from specimg.parallel import EXECUTORS, imap
-from specimg.spectrum import StftConfig
+from specimg.core.spectrum import StftConfig
+from specimg.util.errors import InputError
+from specimg.util.fileio import exit_on_sigterm
+from specimg.util.parallel import EXECUTORS, imap
 
 if TYPE_CHECKING:  # pandas costs 0.2 s of start-up, and most stages never need it
     import pandas as pd
@@ -93,7 +93,7 @@ def n_jobs(params: dict) -> int:
 def map_items(function: Callable[[Any], Any], items: Sequence, params: dict,
               description: str) -> list:
     """``[function(item) for item in items]`` on the executor of ``params['parallel']``
-    (:func:`specimg.parallel.imap`), in input order.
+    (:func:`specimg.util.parallel.imap`), in input order.
 
     ``function`` must be picklable (a module-level function or a ``functools.partial`` of one)
     and should write its own outputs, returning only small records. A progress bar shows on a

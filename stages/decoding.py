@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from specimg.codec import image_suffix
+from specimg.image.codec import image_suffix
 from specimg.inversion import image_to_magnitude
 
 

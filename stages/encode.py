@@ -7,11 +7,11 @@ from functools import partial
 
 import numpy as np
 
-from specimg.codec import encode_magnitude, image_suffix, parse_encoding
-from specimg.drawing import SpecshowStyle
-from specimg.errors import InputError
-from specimg.fileio import write_atomic, write_json
-from specimg.spectrum import StftConfig
+from specimg.core.spectrum import StftConfig
+from specimg.image.codec import encode_magnitude, image_suffix, parse_encoding
+from specimg.image.drawing import SpecshowStyle
+from specimg.util.errors import InputError
+from specimg.util.fileio import write_atomic, write_json
 from stages.common import (
     PARAMS_FILE,
     absolute,

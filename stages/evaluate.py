@@ -16,22 +16,22 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
-from specimg.audio import read_audio
-from specimg.errors import InputError
-from specimg.fileio import write_json, write_text
-from specimg.metrics import (
+from specimg.core.audio import read_audio
+from specimg.core.spectrum import StftConfig
+from specimg.study.metrics import (
     log_spectral_distance_db,
     reconstruction_scores,
     spectral_convergence_db,
 )
-from specimg.spectrum import StftConfig
-from specimg.summary import (
+from specimg.study.summary import (
     convergence_means,
     per_clip_tables,
     rate_table,
     summarise,
     summarise_by_kind,
 )
+from specimg.util.errors import InputError
+from specimg.util.fileio import write_json, write_text
 from stages.common import (
     CONVERGENCE_NAME,
     PARAMS_FILE,

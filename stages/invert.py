@@ -8,15 +8,15 @@ from pathlib import Path
 
 import numpy as np
 
-from specimg.audio import encode_audio
-from specimg.codec import image_files
-from specimg.errors import InputError
-from specimg.fileio import write_atomic, write_text
+from specimg.core.audio import encode_audio
+from specimg.image.codec import image_files
 from specimg.inversion import image_to_magnitude, magnitude_to_audio
-from specimg.metrics import ConvergenceLog
-from specimg.options import PhaseOptions
-from specimg.parallel import worker_count
-from specimg.transform import fft_workers
+from specimg.phase.options import PhaseOptions
+from specimg.phase.transform import fft_workers
+from specimg.study.metrics import ConvergenceLog
+from specimg.util.errors import InputError
+from specimg.util.fileio import write_atomic, write_text
+from specimg.util.parallel import worker_count
 from stages.common import (
     CONVERGENCE_NAME,
     PARAMS_FILE,

@@ -12,12 +12,12 @@ from urllib.parse import quote
 import numpy as np
 import pandas as pd
 
-from specimg.audio import read_audio
-from specimg.errors import InputError
-from specimg.fileio import write_atomic, write_text
-from specimg.plots import plot_convergence, plot_per_clip, plot_rate, plot_spectrograms
-from specimg.report import ClipSection, Player, findings, kind_finding, render_report
-from specimg.spectrum import stft
+from specimg.core.audio import read_audio
+from specimg.core.spectrum import stft
+from specimg.study.plots import plot_convergence, plot_per_clip, plot_rate, plot_spectrograms
+from specimg.study.report import ClipSection, Player, findings, kind_finding, render_report
+from specimg.util.errors import InputError
+from specimg.util.fileio import write_atomic, write_text
 from stages.common import (
     PARAMS_FILE,
     absolute,

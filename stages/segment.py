@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from specimg.audio import AUDIO_EXTENSIONS, clip_id_prefix, encode_audio, stream_clips
-from specimg.errors import InputError
-from specimg.fileio import write_atomic, write_json, write_text
+from specimg.core.audio import AUDIO_EXTENSIONS, clip_id_prefix, encode_audio, stream_clips
+from specimg.util.errors import InputError
+from specimg.util.fileio import write_atomic, write_json, write_text
 from stages.common import (
     MANIFEST_NAME,
     PARAMS_FILE,

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import numpy as np
 
-from specimg.audio import read_audio
-from specimg.fileio import write_npy
-from specimg.spectrum import StftConfig, stft
+from specimg.core.audio import read_audio
+from specimg.core.spectrum import StftConfig, stft
+from specimg.util.fileio import write_npy
 from stages.common import absolute, load_params, map_items, read_manifest, run, stft_config
 
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from tinyproject import dvc, make_project
 
-from specimg.spectrum import StftConfig
+from specimg.core.spectrum import StftConfig
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ import librosa
 import numpy as np
 import pytest
 
-from specimg.gla import griffin_lim
-from specimg.spectrum import StftConfig
+from specimg.core.spectrum import StftConfig
+from specimg.phase.gla import griffin_lim
 
 N_FFT, HOP, LENGTH = 64, 16, 400
 CONFIG = StftConfig(sr=8000, n_fft=N_FFT, hop_length=HOP, window="hann", center=True)

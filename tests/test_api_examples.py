@@ -11,10 +11,10 @@ import sys
 import numpy as np
 from tinyproject import REPO
 
-from specimg.codec import encode_levels
-from specimg.drawing import render_specshow
-from specimg.metadata import ImageMeta
-from specimg.spectrum import StftConfig, magnitude_to_unit, peak_db
+from specimg.core.spectrum import StftConfig, magnitude_to_unit, peak_db
+from specimg.image.codec import encode_levels
+from specimg.image.drawing import render_specshow
+from specimg.image.metadata import ImageMeta
 
 
 def readme_block() -> str:

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from specimg.audio import (
+from specimg.core.audio import (
     clip_id_prefix,
     clip_offsets,
     cut_clip,
@@ -10,7 +10,7 @@ from specimg.audio import (
     load_audio,
     read_audio,
 )
-from specimg.errors import InputError
+from specimg.util.errors import InputError
 
 
 @pytest.mark.parametrize(

@@ -28,12 +28,12 @@ from PIL import Image, PngImagePlugin
 from test_cli import huge_png
 
 from specimg.cli import main
-from specimg.colormap import colormap_table
-from specimg.errors import InputError
+from specimg.core.spectrum import StftConfig, magnitude_to_unit, peak_db, stft
 from specimg.image import ImageMeta, decode_image, encode_levels
+from specimg.image.colormap import colormap_table
 from specimg.inversion import invert_image
-from specimg.metrics import spectral_convergence_db
-from specimg.spectrum import StftConfig, magnitude_to_unit, peak_db, stft
+from specimg.study.metrics import spectral_convergence_db
+from specimg.util.errors import InputError
 
 TOP_DB = 80.0
 PNG8_TOLERANCE = 0.5 / 255 + 1e-6

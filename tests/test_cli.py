@@ -13,9 +13,9 @@ import soundfile as sf
 from PIL import Image
 
 from specimg.cli import main
+from specimg.core.spectrum import magnitude_to_unit, peak_db, stft
 from specimg.image import ImageMeta, encode_levels, render_specshow
-from specimg.metrics import spectral_convergence_db
-from specimg.spectrum import magnitude_to_unit, peak_db, stft
+from specimg.study.metrics import spectral_convergence_db
 
 
 @pytest.fixture

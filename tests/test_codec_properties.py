@@ -20,9 +20,9 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from PIL import Image
 
-from specimg.errors import InputError
+from specimg.core.spectrum import StftConfig
 from specimg.image import ImageMeta, decode_image, encode_levels
-from specimg.spectrum import StftConfig
+from specimg.util.errors import InputError
 
 PROPERTY = settings(max_examples=100, deadline=None, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.too_slow])

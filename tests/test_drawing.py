@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from specimg.codec import decode_image
-from specimg.drawing import SpecshowStyle, draw_levels
-from specimg.metadata import ImageMeta
-from specimg.spectrum import magnitude_to_unit, peak_db, stft
+from specimg.core.spectrum import magnitude_to_unit, peak_db, stft
+from specimg.image.codec import decode_image
+from specimg.image.drawing import SpecshowStyle, draw_levels
+from specimg.image.metadata import ImageMeta
 
 
 @pytest.fixture

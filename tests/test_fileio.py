@@ -4,7 +4,7 @@ import os
 import numpy as np
 import pytest
 
-from specimg.fileio import write_atomic, write_json, write_npy
+from specimg.util.fileio import write_atomic, write_json, write_npy
 
 
 def test_write_atomic_creates_parents_and_leaves_no_temporary(tmp_path):

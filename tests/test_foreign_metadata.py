@@ -8,7 +8,7 @@ any number of them, of any key and payload, before or after ours:
 a. a picture with our metadata reads back exactly the metadata it has without them;
 b. a picture with only foreign metadata reads as having none (``read_meta`` gives None), and
    without raising;
-c. its pixels decode to the same levels (:func:`specimg.codec.decode_image`).
+c. its pixels decode to the same levels (:func:`specimg.image.codec.decode_image`).
 
 Pictures are 8 x 6 pixels; settings are derandomized (the same examples every run, for CI), as
 in ``test_codec_properties.py``, with a modest number of examples.
@@ -29,10 +29,10 @@ from hypothesis import strategies as st
 from PIL import Image, ImageFile
 from PIL.PngImagePlugin import PngInfo
 
-from specimg.codec import decode_image, encode_levels, open_image
-from specimg.errors import InputError
-from specimg.metadata import METADATA_KEY, ImageMeta, jpeg_comment, read_meta
-from specimg.spectrum import StftConfig
+from specimg.core.spectrum import StftConfig
+from specimg.image.codec import decode_image, encode_levels, open_image
+from specimg.image.metadata import METADATA_KEY, ImageMeta, jpeg_comment, read_meta
+from specimg.util.errors import InputError
 
 # Pillow warns of a malformed MPF segment (and of its TIFF directory), then reads a JPEG.
 pytestmark = [pytest.mark.filterwarnings("ignore:Image appears to be a malformed MPO"),

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from specimg.geometry import edge_profile, estimate_n_frames
+from specimg.image.geometry import edge_profile, estimate_n_frames
 
 
 @pytest.mark.parametrize(("n_frames", "width"), [(431, 2000), (251, 1004), (2584, 10000)])

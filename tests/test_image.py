@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image, PngImagePlugin
 
-from specimg.errors import InputError
+from specimg.core.spectrum import magnitude_to_unit, peak_db, stft
 from specimg.image import (
     ImageMeta,
     decode_image,
@@ -16,7 +16,7 @@ from specimg.image import (
     render_specshow,
     specshow_figure,
 )
-from specimg.spectrum import magnitude_to_unit, peak_db, stft
+from specimg.util.errors import InputError
 
 TOP_DB = 80.0
 
@@ -227,7 +227,7 @@ def test_foreign_jpeg_comment_is_ignored(spectrogram):
 
 
 def test_encode_magnitude_stores_what_inverts_the_picture(harmonic_signal, small_config):
-    from specimg.codec import encode_magnitude
+    from specimg.image.codec import encode_magnitude
     from specimg.inversion import image_to_magnitude
 
     S = np.abs(stft(harmonic_signal, small_config))
@@ -241,7 +241,7 @@ def test_encode_magnitude_stores_what_inverts_the_picture(harmonic_signal, small
 
 
 def test_image_files_lists_pictures_only(tmp_path):
-    from specimg.codec import image_files
+    from specimg.image.codec import image_files
 
     for name in ("b.png", "a.JPG", ".hidden.png", "notes.txt", "sub/c.webp", "sub/.d.jpg"):
         (tmp_path / name).parent.mkdir(exist_ok=True)

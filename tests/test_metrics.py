@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from specimg.metrics import log_spectral_distance_db, snr_db, spectral_convergence_db
+from specimg.study.metrics import log_spectral_distance_db, snr_db, spectral_convergence_db
 
 
 @pytest.fixture

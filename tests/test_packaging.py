@@ -14,9 +14,9 @@ from pathlib import Path
 import numpy as np
 from tinyproject import REPO
 
-from specimg.codec import encode_levels
-from specimg.metadata import ImageMeta
-from specimg.spectrum import StftConfig
+from specimg.core.spectrum import StftConfig
+from specimg.image.codec import encode_levels
+from specimg.image.metadata import ImageMeta
 
 PIPELINE_ONLY = {"dvc", "dask", "distributed", "pandas", "pyyaml", "pesq", "pystoi"}
 

@@ -7,8 +7,8 @@ from functools import partial
 
 import pytest
 
-from specimg import parallel
-from specimg.parallel import available_cores, imap, worker_count
+from specimg.util import parallel
+from specimg.util.parallel import available_cores, imap, worker_count
 from stages.common import map_items
 
 

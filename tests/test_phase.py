@@ -4,14 +4,14 @@ import librosa
 import numpy as np
 import pytest
 
-from specimg import gla, phase, transform
-from specimg.gla import griffin_lim, random_phase
-from specimg.metrics import snr_db, spectral_convergence_db
-from specimg.options import PhaseOptions
-from specimg.pghi import pghi
-from specimg.phase import METHODS, reconstruct
-from specimg.spectrum import StftConfig, stft
-from specimg.transform import Stft
+from specimg import phase
+from specimg.core.spectrum import StftConfig, stft
+from specimg.phase import METHODS, gla, reconstruct, transform
+from specimg.phase.gla import griffin_lim, random_phase
+from specimg.phase.options import PhaseOptions
+from specimg.phase.pghi import pghi
+from specimg.phase.transform import Stft
+from specimg.study.metrics import snr_db, spectral_convergence_db
 
 
 def sc_of(y, S, config):

@@ -3,11 +3,11 @@
 import numpy as np
 import pytest
 
-from specimg.pghi import pghi
+from specimg.core.spectrum import stft
 from specimg.phase import reconstruct
-from specimg.projections import admm_gla, raar_gla
-from specimg.spectrum import stft
-from specimg.transform import Stft
+from specimg.phase.pghi import pghi
+from specimg.phase.projections import admm_gla, raar_gla
+from specimg.phase.transform import Stft
 
 
 def magnitude_projection(c, S):

@@ -7,12 +7,12 @@ import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from PIL import Image
 
-from specimg.codec import decode_image
-from specimg.colormap import luminance_curve
-from specimg.drawing import specshow_figure
-from specimg.metadata import ImageMeta
-from specimg.raster import uniform_cells
-from specimg.spectrum import StftConfig
+from specimg.core.spectrum import StftConfig
+from specimg.image.codec import decode_image
+from specimg.image.colormap import luminance_curve
+from specimg.image.drawing import specshow_figure
+from specimg.image.metadata import ImageMeta
+from specimg.image.raster import uniform_cells
 
 
 def drawn_png(codes: np.ndarray, meta: ImageMeta, figsize, dpi) -> bytes:

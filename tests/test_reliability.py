@@ -130,8 +130,8 @@ def test_bad_on_error_value_is_one_line(tmp_path):
 # ---- interruption ----------------------------------------------------------------------------
 
 def specimg_images(folder: Path, count: int) -> None:
+    from specimg.core.spectrum import StftConfig, magnitude_to_unit, peak_db, stft
     from specimg.image import ImageMeta, encode_levels
-    from specimg.spectrum import StftConfig, magnitude_to_unit, peak_db, stft
 
     config = StftConfig(sr=8000, n_fft=256, hop_length=64)
     folder.mkdir(parents=True)

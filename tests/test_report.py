@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from tinyproject import REPO, TINY
 
-from specimg.report import findings, render_report, snr_note, summary_table
+from specimg.study.report import findings, render_report, snr_note, summary_table
 
 SCREENSHOT = REPO / "build" / "report-screenshot.png"
 
@@ -101,7 +101,7 @@ def test_per_clip_plot_is_a_heat_map_for_few_clips_and_a_strip_plot_for_many():
 
     from PIL import Image
 
-    from specimg.plots import HEATMAP_CLIPS, plot_per_clip
+    from specimg.study.plots import HEATMAP_CLIPS, plot_per_clip
 
     def width(n_clips: int) -> int:
         rows = [{"clip_id": f"clip{i:03d}", "encoding": "png16", "method": m, "sc_db": -20.0 - i}
@@ -114,8 +114,8 @@ def test_per_clip_plot_is_a_heat_map_for_few_clips_and_a_strip_plot_for_many():
 
 
 def test_results_by_kind_are_means_over_each_kinds_clips():
-    from specimg.report import kind_finding, kind_table
-    from specimg.summary import summarise_by_kind
+    from specimg.study.report import kind_finding, kind_table
+    from specimg.study.summary import summarise_by_kind
 
     rows = []
     for clip_id, kind, sc in (("a", "speech", -10.0), ("b", "speech", -20.0),

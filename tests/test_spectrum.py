@@ -2,7 +2,7 @@ import librosa
 import numpy as np
 import pytest
 
-from specimg.spectrum import (
+from specimg.core.spectrum import (
     AMIN,
     StftConfig,
     istft,

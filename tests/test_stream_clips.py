@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from specimg.audio import clip_offsets, cut_clip, load_audio, stream_clips
-from specimg.errors import InputError
+from specimg.core.audio import clip_offsets, cut_clip, load_audio, stream_clips
+from specimg.util.errors import InputError
 
 TAILS = ("drop", "pad", "last_window")
 #: Resampled clips against librosa.load's resampling. Both are libsoxr at HQ quality on float32

@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from specimg.summary import convergence_means, per_clip_tables, rate_table
+from specimg.study.summary import convergence_means, per_clip_tables, rate_table
 
 
 @pytest.fixture

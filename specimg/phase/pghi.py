@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..core.spectrum import StftConfig
 from .gla import random_phase
-from .spectrum import StftConfig
 from .transform import _kernel
 
 __all__ = ["HANN_GAMMA", "PGHI_LEVELS", "pghi"]

@@ -15,12 +15,12 @@ Methods (:data:`METHODS`):
 - ``librosa_fgla``: ``librosa.griffinlim`` itself, the reference everyone knows.
 - ``admm``, ``pghi_admm``: ADMM Griffin-Lim (Masuyama et al., IEEE SPL 2019), and ``raar``,
   ``pghi_raar``: RAAR for the first :data:`RAAR_SHARE` of the iterations, then accelerated GLA
-  (Peer, Nenov, Balazs, IWAENC 2022); see :mod:`specimg.projections`.
+  (Peer, Nenov, Balazs, IWAENC 2022); see :mod:`specimg.phase.projections`.
 
-The iterative methods run on :class:`specimg.transform.Stft` (one STFT pair per signal length,
+The iterative methods run on :class:`specimg.phase.transform.Stft` (one STFT pair per signal length,
 its work shared by threads without changing a bit of the output); Griffin-Lim and its
-accelerations are in :mod:`specimg.gla`, PGHI in :mod:`specimg.pghi`, ADMM and RAAR in
-:mod:`specimg.projections`. ``fgla`` from a given start equals ``librosa.griffinlim`` from the
+accelerations are in :mod:`specimg.phase.gla`, PGHI in :mod:`specimg.phase.pghi`, ADMM and RAAR in
+:mod:`specimg.phase.projections`. ``fgla`` from a given start equals ``librosa.griffinlim`` from the
 same start to float tolerance.
 """
 
@@ -31,9 +31,9 @@ from collections.abc import Callable
 import librosa
 import numpy as np
 
+from ..core.spectrum import StftConfig
 from .gla import AUTO_MAX_ITER, AUTO_TOL_DB, griffin_lim
 from .pghi import pghi
-from .spectrum import StftConfig
 from .transform import Stft
 
 __all__ = ["DEFAULT_METHOD", "FIXED_AUTO_ITER", "METHODS", "RAAR_SHARE", "parse_n_iter",
@@ -85,8 +85,8 @@ def reconstruct(
         Output length (samples).
     n_iter : int or "auto"
         Iterations of the iterative methods; ``"auto"`` stops each one when it stops improving
-        (:data:`specimg.gla.AUTO_TOL_DB` over :data:`specimg.gla.AUTO_WINDOW` iterations, at
-        most :data:`specimg.gla.AUTO_MAX_ITER`; the methods with no such rule run
+        (:data:`.gla.AUTO_TOL_DB` over :data:`.gla.AUTO_WINDOW` iterations, at
+        most :data:`.gla.AUTO_MAX_ITER`; the methods with no such rule run
         :data:`FIXED_AUTO_ITER`).
     momentum : float
         ``alpha`` of ``fgla`` and ``agla``, and librosa's ``momentum``; ``gla`` uses 0.
@@ -101,7 +101,7 @@ def reconstruct(
     workers : int
         Threads for ``scipy.fft`` and the numba steps, -1 for all cores.
     callback : callable, optional
-        Passed to :func:`specimg.gla.griffin_lim` by the iterative methods (e.g. to record
+        Passed to :func:`specimg.phase.gla.griffin_lim` by the iterative methods (e.g. to record
         convergence).
 
     Returns

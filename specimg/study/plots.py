@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from .spectrum import AMIN, peak_db
+from ..core.spectrum import AMIN, peak_db
 
 
 def png_bytes(figure: Figure, dpi: int = 80) -> bytes:

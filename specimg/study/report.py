@@ -1,6 +1,6 @@
 """A self-contained HTML report of a round-trip study: tables, plots, pictures and players.
 
-The plots come from :mod:`specimg.plots`; the page is one HTML string with relative links, so
+The plots come from :mod:`specimg.study.plots`; the page is one HTML string with relative links, so
 it opens from the file system with no server and no network, and the same inputs give the same
 bytes.
 """

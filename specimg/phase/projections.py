@@ -1,8 +1,8 @@
 """Phase retrieval beyond Griffin-Lim's alternating projections: ADMM and RAAR.
 
 Both cost what a Griffin-Lim iteration costs, one projection onto consistent spectrograms
-(:meth:`specimg.transform.Stft.project`), plus element-wise steps in fused numba loops on the same
-thread pool. Their inputs and outputs are those of :func:`specimg.gla.griffin_lim`.
+(:meth:`.transform.Stft.project`), plus element-wise steps in fused numba loops on the same
+thread pool. Their inputs and outputs are those of :func:`specimg.phase.gla.griffin_lim`.
 
 - ADMM Griffin-Lim (Masuyama, Yatabe, Koizumi, Oikawa, Harada, "Griffin-Lim like phase recovery
   via alternating direction method of multipliers", IEEE SPL 2019): with ``P_M`` the magnitude
@@ -20,8 +20,8 @@ from collections.abc import Callable
 
 import numpy as np
 
+from ..core.spectrum import StftConfig
 from .gla import _EPS, _floats, griffin_lim, initial_coefficients
-from .spectrum import StftConfig
 from .transform import Stft, _in_parallel, _kernel, threads_of
 
 __all__ = ["admm_gla", "raar_gla"]
@@ -98,7 +98,7 @@ def admm_gla(
 ) -> np.ndarray:
     """ADMM Griffin-Lim (Masuyama et al. 2019) on one spectrogram.
 
-    Parameters are those of :func:`specimg.gla.griffin_lim`; ``rho > 0`` weighs the
+    Parameters are those of :func:`specimg.phase.gla.griffin_lim`; ``rho > 0`` weighs the
     consistency penalty (the paper's relaxed form; a large ``rho`` approaches Douglas-Rachford).
     ``callback`` receives ``P_C(x + u)`` each iteration.
     """
@@ -144,7 +144,7 @@ def raar_gla(
 
     ``relaxation`` in (0, 1] is RAAR's beta (1 gives the averaged reflections of the difference
     map); ``alpha``, ``beta``, ``gamma``, ``tol_db`` and the other parameters are those of
-    :func:`specimg.gla.griffin_lim`, for the GLA that follows (fast GLA by default,
+    :func:`specimg.phase.gla.griffin_lim`, for the GLA that follows (fast GLA by default,
     accelerated GLA with ``beta``, ``gamma``; ``tol_db`` stops it early).
     """
     transform = Stft(config, length, workers)

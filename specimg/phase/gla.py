@@ -1,4 +1,4 @@
-"""Griffin-Lim, fast Griffin-Lim and accelerated Griffin-Lim on :class:`specimg.transform.Stft`.
+"""Griffin-Lim, fast Griffin-Lim and accelerated Griffin-Lim on :class:`.transform.Stft`.
 
 The element-wise updates are fused numba loops on ranges of frames, run on the transform's
 threads; ``fgla`` from a given start equals ``librosa.griffinlim`` from the same start to float
@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .spectrum import StftConfig
+from ..core.spectrum import StftConfig
 from .transform import Stft, _in_parallel, _kernel, threads_of
 
 __all__ = ["AUTO_MAX_ITER", "AUTO_TOL_DB", "AUTO_WINDOW", "consistency_db", "griffin_lim",

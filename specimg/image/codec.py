@@ -3,8 +3,8 @@
 Layout: frequency runs up (row 0 is the highest bin), time runs right. Our PNG/JPEG encodings
 use one pixel per STFT cell; pictures drawn by ``specshow`` use many, or fewer when shrunk.
 Decoding reads every pixel at full resolution and reduces them to cells in strips
-(:mod:`specimg.raster`), reading colours by lightness where the colormap allows
-(:mod:`specimg.colormap`).
+(:mod:`specimg.image.raster`), reading colours by lightness where the colormap allows
+(:mod:`specimg.image.colormap`).
 """
 
 from __future__ import annotations
@@ -19,12 +19,12 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, PngImagePlugin, UnidentifiedImageError
 
+from ..core.spectrum import StftConfig, magnitude_to_unit, peak_db
+from ..util.errors import InputError
 from .colormap import FULL_SCALE, colour_levels, grey_map, luminance_curve, luminance_to_level
 from .drawing import SpecshowStyle, draw_levels
-from .errors import InputError
 from .metadata import METADATA_KEY, ImageMeta, drop_foreign_metadata, jpeg_comment, read_meta
 from .raster import cells_from_image
-from .spectrum import StftConfig, magnitude_to_unit, peak_db
 
 __all__ = ["IMAGE_SUFFIXES", "MAX_PIXELS", "check_pixels", "decode_image", "encode_levels",
            "encode_magnitude", "image_files", "image_suffix", "open_image", "parse_encoding"]
@@ -83,7 +83,7 @@ def encode_magnitude(S: np.ndarray, config: StftConfig, *, length: int, top_db: 
     encoding : str
         ``png8``, ``png16``, ``jpegNN``, or a specshow encoding drawn with ``style``.
     style : SpecshowStyle, optional
-        How a specshow picture is drawn (:func:`specimg.drawing.draw_levels`); None for the
+        How a specshow picture is drawn (:func:`specimg.image.drawing.draw_levels`); None for the
         grid encodings (:func:`encode_levels`).
 
     Returns
@@ -115,7 +115,7 @@ def encode_levels(levels: np.ndarray, meta: ImageMeta) -> bytes:
     Parameters
     ----------
     levels : np.ndarray
-        Levels in [0, 1], e.g. from :func:`specimg.spectrum.magnitude_to_unit`.
+        Levels in [0, 1], e.g. from :func:`specimg.core.spectrum.magnitude_to_unit`.
     meta : ImageMeta
         Stored in the image; ``meta.encoding`` picks the format (``png8``, ``png16``, ``jpegNN``).
 
@@ -156,7 +156,7 @@ def _bomb_guard_off():
 
 def open_image(data: bytes, path: str | os.PathLike = "<image>") -> Image.Image:
     """Open image data lazily (header only), without the metadata other programs added
-    (:func:`specimg.metadata.drop_foreign_metadata`); :class:`InputError` if it is no image."""
+    (:func:`.metadata.drop_foreign_metadata`); :class:`InputError` if it is no image."""
     try:
         with _bomb_guard_off():
             return Image.open(io.BytesIO(drop_foreign_metadata(data)))
@@ -190,7 +190,7 @@ def decode_image(
     Every pixel is read, at full resolution: a JPEG decoded at a reduced DCT scale blurs
     neighbouring cells together (a 20000 x 20000 specshow picture of 60 s loses 15 dB of
     spectral convergence at 1/4 scale). Each cell is the mean of the pixels whose centres it
-    holds (:func:`specimg.raster.cells_from_image`); a colour JPEG drawn with a colormap whose
+    holds (:func:`specimg.image.raster.cells_from_image`); a colour JPEG drawn with a colormap whose
     lightness is monotonic is read from its luminance alone, which JPEG keeps at full
     resolution.
 
@@ -206,7 +206,7 @@ def decode_image(
         Refuse images that would decode to more pixels (a decompression-bomb guard).
     order : int
         Spline order for pictures with fewer pixels than cells along an axis (3: cubic; see
-        :func:`specimg.raster.cells_from_image`).
+        :func:`specimg.image.raster.cells_from_image`).
 
     Returns
     -------

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 
-from .phase import DEFAULT_METHOD, METHODS, parse_n_iter
+from .methods import DEFAULT_METHOD, METHODS, parse_n_iter
 
 #: ``params.yaml`` keys of the ``invert`` section, by option name.
 PARAM_KEYS = {"n_iter": "n_iter", "momentum": "momentum", "beta": "agla_beta",

@@ -1,8 +1,9 @@
-"""Spectrogram images, gathered from the modules that now hold them.
+"""Spectrogram pictures: what they carry, how they are written, drawn and read back.
 
-:mod:`specimg.metadata` (:class:`ImageMeta`), :mod:`specimg.codec` (PNG/JPEG encoding and
-decoding), :mod:`specimg.drawing` (specshow pictures) and :mod:`specimg.raster` (pixels to
-cells). Import from those; this module keeps older imports working.
+:mod:`.metadata` (:class:`ImageMeta`), :mod:`.codec` (PNG/JPEG encoding and decoding),
+:mod:`.drawing` (specshow pictures), :mod:`.raster` (pixels to cells), :mod:`.colormap`
+(colour maps read by lightness) and :mod:`.geometry` (frames counted from a picture). The
+everyday names are re-exported here.
 """
 
 from .codec import (

@@ -19,8 +19,8 @@ import numba
 import numpy as np
 import scipy.fft
 
-from .parallel import available_cores
-from .spectrum import StftConfig, window_function
+from ..core.spectrum import StftConfig, window_function
+from ..util.parallel import available_cores
 
 __all__ = ["Stft", "fft_workers", "threads_of"]
 

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 import librosa
 import numpy as np
 
-from .spectrum import StftConfig, stft
+from ..core.spectrum import StftConfig, stft
 
 #: Power floor (amplitude squared, full scale 1.0): -200 dB.
 EPS = 1e-20
@@ -142,7 +142,7 @@ def reconstruction_scores(
 class ConvergenceLog:
     """Spectral convergence of an iterative phase reconstruction, every few iterations.
 
-    Pass an instance as the ``callback`` of :func:`specimg.gla.griffin_lim` (or
+    Pass an instance as the ``callback`` of :func:`specimg.phase.gla.griffin_lim` (or
     :func:`specimg.phase.reconstruct`); it records iteration 1 and every ``every``-th iteration.
 
     Parameters

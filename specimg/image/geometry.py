@@ -8,8 +8,8 @@ import numpy as np
 import scipy.fft
 import scipy.ndimage
 
+from ..util.errors import InputError
 from .codec import check_pixels, open_image
-from .errors import InputError
 
 #: A frame count is trusted only if its spectral line stands this far above its neighbourhood
 #: (measured: 22 to 103 for specshow pictures, at most 10.2 for chance peaks of pictures with one

@@ -3,7 +3,7 @@
 Along an axis with at least one pixel per cell, every pixel belongs to the cell that holds its
 centre (as matplotlib's Agg drew it, or as a uniform grid places it), and a cell is the mean of
 its pixels: integer sums of the 8- or 16-bit pixel values, taken in strips of rows whose bounds
-fall on cell boundaries. Values become levels afterwards, cell by cell (:mod:`specimg.codec`).
+fall on cell boundaries. Values become levels afterwards, cell by cell (:mod:`specimg.image.codec`).
 Along an axis with fewer pixels than cells (a picture shrunk for an image model), each cell
 is read by cubic spline interpolation at its centre (``benchmarks/user_pictures.py`` compares
 it with linear and blocky enlargement).

@@ -16,9 +16,9 @@ from dataclasses import dataclass, fields
 
 from PIL import Image
 
+from ..core.spectrum import StftConfig, window_function
+from ..util.errors import InputError
 from .colormap import known_colormap
-from .errors import InputError
-from .spectrum import StftConfig, window_function
 
 __all__ = ["METADATA_KEY", "ImageMeta", "drop_foreign_metadata", "jpeg_comment", "read_meta"]
 
