@@ -26,13 +26,17 @@ class StftConfig:
     sr : int
         Sample rate (Hz).
     n_fft : int
-        FFT size (samples); the window length too.
+        FFT size (samples): the frame length.
     hop_length : int
         Hop between frames (samples).
     window : str
         Window name understood by ``scipy.signal.get_window``.
     center : bool
         Centre frames on their time stamps (librosa's default).
+    win_length : int or None
+        Window length (samples), ``1 <= win_length <= n_fft``; the window is zero-padded to
+        ``n_fft``, centred in the frame (``librosa.util.pad_center``). None means ``n_fft``
+        (librosa's convention); left out of :meth:`as_dict` then.
     """
 
     sr: int = 22050
@@ -40,6 +44,7 @@ class StftConfig:
     hop_length: int = 512
     window: str = "hann"
     center: bool = True
+    win_length: int | None = None
 
     @property
     def n_bins(self) -> int:
@@ -52,8 +57,18 @@ class StftConfig:
             return 1 + length // self.hop_length
         return 1 + (length - self.n_fft) // self.hop_length
 
+    @property
+    def window_length(self) -> int:
+        """Window length (samples): ``win_length``, or ``n_fft`` where that is None."""
+        return self.n_fft if self.win_length is None else self.win_length
+
     def as_dict(self) -> dict:
-        return asdict(self)
+        """The fields as a mapping; ``win_length`` only where it is not None, so that the
+        stored form of a configuration from before it existed is unchanged."""
+        stored = asdict(self)
+        if self.win_length is None:
+            del stored["win_length"]
+        return stored
 
 
 def window_function(window: str, n_fft: int) -> np.ndarray:
@@ -70,14 +85,29 @@ def window_function(window: str, n_fft: int) -> np.ndarray:
     return scipy.signal.get_window(window, n_fft, fftbins=True)
 
 
-def stft(y: np.ndarray, config: StftConfig) -> np.ndarray:
-    """Complex STFT of a mono signal, shape ``(n_bins, n_frames)``, complex64."""
+def stft_window(config: StftConfig) -> np.ndarray:
+    """The analysis window of ``config``'s frames, float64, ``n_fft`` samples: the periodic
+    window of ``config.window_length`` samples (:func:`window_function`) zero-padded on both
+    sides to ``n_fft`` and centred, as ``librosa.util.pad_center`` places it."""
+    window = window_function(config.window, config.window_length)
+    before = (config.n_fft - len(window)) // 2
+    return np.pad(window, (before, config.n_fft - len(window) - before))
+
+
+def stft(y: np.ndarray, config: StftConfig, *, pad_mode: str = "constant") -> np.ndarray:
+    """Complex STFT of a mono signal, shape ``(n_bins, n_frames)``, complex64.
+
+    ``pad_mode`` is how centred frames are padded at the ends (``librosa.stft``'s: zeros by
+    default; ``"reflect"`` as torch and torchaudio pad).
+    """
     return librosa.stft(
         np.asarray(y, dtype=np.float32),
         n_fft=config.n_fft,
         hop_length=config.hop_length,
+        win_length=config.win_length,
         window=config.window,
         center=config.center,
+        pad_mode=pad_mode,
     )
 
 
@@ -87,6 +117,7 @@ def istft(D: np.ndarray, config: StftConfig, length: int | None = None) -> np.nd
         D,
         hop_length=config.hop_length,
         n_fft=config.n_fft,
+        win_length=config.win_length,
         window=config.window,
         center=config.center,
         length=length,

@@ -41,7 +41,7 @@ class ImageMeta:
     ----------
     stft : StftConfig
         The STFT that made the spectrogram (``sr``, ``n_fft``, ``hop_length``, ``window``,
-        ``center``).
+        ``center``, and ``win_length`` where it is not None).
     n_frames : int
         STFT frames (image columns, in cells).
     length : int
@@ -112,7 +112,8 @@ class ImageMeta:
         """Parse metadata written by :meth:`to_json`; :class:`InputError` if malformed."""
         try:
             raw = json.loads(text)
-            stft = StftConfig(**{key: raw[key] for key in _STFT_FIELDS})
+            stft = StftConfig(**{key: raw[key] for key in _STFT_FIELDS if key in raw
+                                 or key not in _OPTIONAL})
             meta = cls(stft, **{key: value for key, value in raw.items() if key in _OWN_FIELDS})
         except KeyError as exc:
             raise InputError(path, f"has malformed specimg metadata (no {exc})") from None
@@ -126,6 +127,8 @@ class ImageMeta:
         found = []
         stored = self.as_dict()
         for name, kind in _FIELD_KINDS.items():
+            if name not in stored:  # an optional field at its default
+                continue
             value = stored[name]
             if kind is int and (type(value) is not int or not 0 <= value <= _LIMITS[name]):
                 found.append(f"{name} {value!r} is not an integer in 0..{_LIMITS[name]}")
@@ -141,6 +144,9 @@ class ImageMeta:
         for name in ("top_db", "fmin", "fmax"):
             if stored[name] < 0:
                 found.append(f"{name} is {stored[name]}; it must not be negative")
+        if not 1 <= self.stft.window_length <= self.stft.n_fft:
+            found.append(f"win_length is {self.stft.win_length}; it must be in 1..n_fft "
+                         f"({self.stft.n_fft})")
         for name, allowed in (("y_axis", ("hz", "mel", "log")), ("layout", ("grid", "specshow")),
                               ("low_row", ("bottom", "top"))):
             if getattr(self, name) not in allowed:
@@ -165,12 +171,15 @@ class ImageMeta:
 
 _STFT_FIELDS = tuple(field.name for field in fields(StftConfig))
 _OWN_FIELDS = tuple(field.name for field in fields(ImageMeta) if field.name != "stft")
-_TYPES = {"int": int, "float": float, "str": str, "bool": bool}
+_TYPES = {"int": int, "float": float, "str": str, "bool": bool, "int | None": int}
 #: Every stored field and the type it must have.
 _FIELD_KINDS = {field.name: _TYPES[field.type] for cls in (StftConfig, ImageMeta)
                 for field in fields(cls) if field.name != "stft"}
+#: Fields stored only where they differ from their default (None or the default value).
+_OPTIONAL = frozenset({"win_length"})
 #: Largest values accepted from metadata: far beyond any real use, small enough to compute with.
-_LIMITS = {"sr": 10**7, "n_fft": 1 << 20, "hop_length": 1 << 20, "n_frames": 1 << 31,
+_LIMITS = {"sr": 10**7, "n_fft": 1 << 20, "hop_length": 1 << 20, "win_length": 1 << 20,
+           "n_frames": 1 << 31,
            "length": 1 << 48, "n_mels": 1 << 16}
 
 
