@@ -129,12 +129,27 @@ def peak_db(S: np.ndarray) -> float:
     return float(20.0 * np.log10(max(float(np.max(S, initial=0.0)), AMIN)))
 
 
-def magnitude_to_unit(S: np.ndarray, peak: float, top_db: float) -> np.ndarray:
-    """Map magnitudes to image levels in [0, 1], linear in dB.
+#: How image levels stand for values: linear in dB (``db``) or a power law (``power``).
+LEVEL_SCALES = ("db", "power")
+#: Mel filter normalisations: librosa's Slaney area norm, or none (peak 1, torchaudio's default).
+MEL_NORMS = ("slaney", "none")
 
-    ``peak`` (dB) maps to 1 and ``peak - top_db`` (dB) and everything below it to 0: this is
-    ``librosa.amplitude_to_db(S, ref=1.0, top_db=top_db)`` rescaled to the unit range, which is
-    also what ``specshow`` draws.
+
+def _check_scale(scale: str, exponent: float) -> None:
+    if scale not in LEVEL_SCALES:
+        raise ValueError(f"scale={scale!r} must be one of {LEVEL_SCALES}")
+    if scale == "power" and not (np.isfinite(exponent) and exponent > 0):
+        raise ValueError(f"exponent={exponent} must be a positive number")
+
+
+def magnitude_to_unit(S: np.ndarray, peak: float, top_db: float, *, scale: str = "db",
+                      exponent: float = 1.0) -> np.ndarray:
+    """Map magnitudes to image levels in [0, 1], linear in dB or by a power law.
+
+    ``db``: ``peak`` (dB) maps to 1 and ``peak - top_db`` (dB) and everything below it to 0:
+    this is ``librosa.amplitude_to_db(S, ref=1.0, top_db=top_db)`` rescaled to the unit range,
+    which is also what ``specshow`` draws. ``power``: ``(S / 10**(peak / 20)) ** exponent``,
+    clipped to [0, 1] (Riffusion's map, exponent 0.25); ``top_db`` is not used.
 
     Parameters
     ----------
@@ -144,12 +159,20 @@ def magnitude_to_unit(S: np.ndarray, peak: float, top_db: float) -> np.ndarray:
         Level mapped to 1 (dB re amplitude 1.0), normally :func:`peak_db` of ``S``.
     top_db : float
         Dynamic range kept below the peak (dB), > 0.
+    scale : {"db", "power"}
+        The map (:data:`LEVEL_SCALES`).
+    exponent : float > 0
+        The power law's exponent.
 
     Returns
     -------
     np.ndarray
         float32 levels in [0, 1].
     """
+    _check_scale(scale, exponent)
+    if scale == "power":
+        ratio = np.asarray(S, np.float64) / 10.0 ** (peak / 20.0)
+        return np.clip(ratio**exponent, 0.0, 1.0).astype(np.float32)
     if top_db <= 0:
         raise ValueError(f"top_db must be positive, got {top_db}")
     db = 20.0 * np.log10(np.maximum(S, AMIN))
@@ -157,7 +180,8 @@ def magnitude_to_unit(S: np.ndarray, peak: float, top_db: float) -> np.ndarray:
 
 
 def unit_to_magnitude(
-    levels: np.ndarray, peak: float, top_db: float, floor_silence: bool = False
+    levels: np.ndarray, peak: float, top_db: float, floor_silence: bool = False, *,
+    scale: str = "db", exponent: float = 1.0,
 ) -> np.ndarray:
     """Inverse of :func:`magnitude_to_unit`: image levels in [0, 1] back to magnitudes.
 
@@ -168,47 +192,85 @@ def unit_to_magnitude(
     peak : float
         Level that 1 stands for (dB re amplitude 1.0).
     top_db : float
-        Dynamic range that [0, 1] spans (dB).
+        Dynamic range that [0, 1] spans (dB); not used by the ``power`` scale.
     floor_silence : bool
         Decode levels at the dB floor (at most :data:`FLOOR_LEVEL`) as silence instead of
         ``peak - top_db``.
+    scale : {"db", "power"}
+        The map that made the levels; ``power``: ``10**(peak / 20) * levels ** (1 / exponent)``.
+    exponent : float > 0
+        The power law's exponent.
 
     Returns
     -------
     np.ndarray
         float32 magnitudes (amplitude, full scale 1.0).
     """
+    _check_scale(scale, exponent)
     levels = np.clip(levels, 0.0, 1.0)
-    S = np.power(10.0, (peak - top_db + top_db * levels) / 20.0).astype(np.float32)
+    if scale == "power":
+        S = (10.0 ** (peak / 20.0) * np.power(levels, 1.0 / exponent)).astype(np.float32)
+    else:
+        S = np.power(10.0, (peak - top_db + top_db * levels) / 20.0).astype(np.float32)
     if floor_silence:
         S[levels <= FLOOR_LEVEL] = 0.0
     return S
 
 
-def mel_power_to_magnitude(
-    P: np.ndarray, config: StftConfig, fmin: float = 0.0, fmax: float | None = None
-) -> np.ndarray:
-    """STFT magnitudes whose mel power spectrogram is closest to ``P``.
+def mel_filters(config: StftConfig, *, n_mels: int, fmin: float = 0.0, fmax: float | None = None,
+                htk: bool = False, norm: str = "slaney") -> np.ndarray:
+    """The mel filter bank over ``config``'s bins, ``(n_mels, n_bins)``, float32.
 
-    A non-negative least-squares fit (``librosa.feature.inverse.mel_to_stft``) of
-    ``|S|**2`` to the mel filter bank's output, for pictures of mel spectrograms.
+    ``librosa.filters.mel``; with ``htk=True, norm="none"`` its triangles are those of
+    torchaudio's ``melscale_fbanks(..., norm=None, mel_scale="htk")`` (transposed).
 
     Parameters
     ----------
-    P : np.ndarray
-        Mel power spectrogram, ``(n_mels, n_frames)``, as ``librosa.feature.melspectrogram``
-        makes it (power 2, Slaney mel scale and norm).
+    config : StftConfig
+        The STFT under the bands (``sr``, ``n_fft``).
+    n_mels : int > 0
+        Number of bands.
+    fmin, fmax : float
+        Lowest and highest band edges (Hz); ``fmax`` None means ``sr / 2``.
+    htk : bool
+        The HTK mel scale (``2595 * log10(1 + f / 700)``) instead of Slaney's.
+    norm : {"slaney", "none"}
+        Slaney's area normalisation, or none (every triangle peaks at 1).
+    """
+    if norm not in MEL_NORMS:
+        raise ValueError(f"norm={norm!r} must be one of {MEL_NORMS}")
+    return librosa.filters.mel(sr=config.sr, n_fft=config.n_fft, n_mels=n_mels, fmin=fmin,
+                               fmax=fmax, htk=htk, norm=None if norm == "none" else norm)
+
+
+def mel_to_magnitude(
+    M: np.ndarray, config: StftConfig, *, fmin: float = 0.0, fmax: float | None = None,
+    htk: bool = False, norm: str = "slaney", power: float = 2.0,
+) -> np.ndarray:
+    """STFT magnitudes whose mel spectrogram is closest to ``M``.
+
+    A non-negative least-squares fit (``librosa.util.nnls``, as
+    ``librosa.feature.inverse.mel_to_stft`` does) of ``|S|**power`` to the output of the filter
+    bank of :func:`mel_filters`, for pictures of mel spectrograms.
+
+    Parameters
+    ----------
+    M : np.ndarray
+        Mel spectrogram, ``(n_mels, n_frames)``: the filter bank applied to ``|S|**power``
+        (``librosa.feature.melspectrogram``'s default is power 2, Slaney scale and norm;
+        Riffusion's is power 1, HTK, no norm).
     config : StftConfig
         The STFT under the mel bands.
-    fmin, fmax : float
-        Lowest and highest mel band edges (Hz); ``fmax`` None means ``sr / 2``.
+    fmin, fmax, htk, norm
+        The bands, as :func:`mel_filters` takes them.
+    power : float > 0
+        The exponent of ``|S|`` under the bands: 1 magnitude, 2 power.
 
     Returns
     -------
     np.ndarray
         float32 magnitudes, ``(n_bins, n_frames)``.
     """
-    return librosa.feature.inverse.mel_to_stft(
-        np.asarray(P, np.float32), sr=config.sr, n_fft=config.n_fft, power=2.0, fmin=fmin,
-        fmax=fmax,
-    ).astype(np.float32)
+    M = np.asarray(M, np.float32)
+    basis = mel_filters(config, n_mels=M.shape[0], fmin=fmin, fmax=fmax, htk=htk, norm=norm)
+    return np.power(librosa.util.nnls(basis, M), 1.0 / power).astype(np.float32)

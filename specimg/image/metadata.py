@@ -16,7 +16,7 @@ from dataclasses import dataclass, fields
 
 from PIL import Image
 
-from ..core.spectrum import StftConfig, window_function
+from ..core.spectrum import LEVEL_SCALES, MEL_NORMS, StftConfig, window_function
 from ..util.errors import InputError
 from .colormap import known_colormap
 
@@ -55,8 +55,8 @@ class ImageMeta:
     cmap : str
         Colormap of the picture (``gray`` for our grey images).
     y_axis : {"hz", "mel", "log"}
-        Frequency axis: linear STFT bins, mel bands (levels are dB of mel *power*, as
-        ``power_to_db(melspectrogram(...))``), or STFT bins on specshow's log axis.
+        Frequency axis: linear STFT bins, mel bands (by default levels are dB of mel *power*,
+        as ``power_to_db(melspectrogram(...))``), or STFT bins on specshow's log axis.
     n_mels, fmin, fmax
         The mel bands (``fmax`` 0 means ``sr / 2``).
     layout : {"grid", "specshow"}
@@ -65,6 +65,19 @@ class ImageMeta:
         matplotlib's colour quantisation.
     low_row : {"bottom", "top"}
         Where the lowest band is: at the bottom (specshow, ours) or in row 0 (audio-diffusion).
+    level_scale : {"db", "power"}
+        How levels stand for values (:func:`specimg.core.spectrum.unit_to_magnitude`): linear
+        in dB over ``top_db`` below ``peak_db``, or ``(value / peak) ** level_exponent`` with
+        the peak ``10**(peak_db / 20)`` (Riffusion's).
+    level_exponent : float
+        The power law's exponent (Riffusion: 0.25).
+    mel_htk, mel_norm, mel_power
+        The mel bands' scale (HTK or Slaney's), normalisation (``slaney`` or ``none``) and the
+        power of ``|STFT|`` under them (2: mel of power, librosa's; 1: of magnitude,
+        Riffusion's). A level's value ``A`` (amplitude) stands for a band output ``A**mel_power``.
+
+    The last five are stored only where they differ from their defaults (librosa's
+    conventions), so that pictures made before they existed keep the same metadata.
     """
 
     stft: StftConfig
@@ -80,6 +93,11 @@ class ImageMeta:
     fmax: float = 0.0
     layout: str = "grid"
     low_row: str = "bottom"
+    level_scale: str = "db"
+    level_exponent: float = 1.0
+    mel_htk: bool = False
+    mel_norm: str = "slaney"
+    mel_power: float = 2.0
 
     @property
     def sr(self) -> int:
@@ -102,7 +120,11 @@ class ImageMeta:
 
     def as_dict(self) -> dict:
         """The stored form: the STFT's fields beside the others, in one flat mapping."""
-        return {**self.stft.as_dict(), **{name: getattr(self, name) for name in _OWN_FIELDS}}
+        own = {name: getattr(self, name) for name in _OWN_FIELDS}
+        for name, default in _OMITTED_AT_DEFAULT.items():
+            if own[name] == default and type(own[name]) is type(default):
+                del own[name]
+        return {**self.stft.as_dict(), **own}
 
     def to_json(self) -> str:
         return json.dumps(self.as_dict(), sort_keys=True, separators=(",", ":"))
@@ -144,11 +166,15 @@ class ImageMeta:
         for name in ("top_db", "fmin", "fmax"):
             if stored[name] < 0:
                 found.append(f"{name} is {stored[name]}; it must not be negative")
+        for name in ("level_exponent", "mel_power"):
+            if getattr(self, name) <= 0:
+                found.append(f"{name} is {getattr(self, name)}; it must be positive")
         if not 1 <= self.stft.window_length <= self.stft.n_fft:
             found.append(f"win_length is {self.stft.win_length}; it must be in 1..n_fft "
                          f"({self.stft.n_fft})")
         for name, allowed in (("y_axis", ("hz", "mel", "log")), ("layout", ("grid", "specshow")),
-                              ("low_row", ("bottom", "top"))):
+                              ("low_row", ("bottom", "top")), ("level_scale", LEVEL_SCALES),
+                              ("mel_norm", MEL_NORMS)):
             if getattr(self, name) not in allowed:
                 found.append(f"{name} is {getattr(self, name)!r}, not one of {allowed}")
         if not known_colormap(self.cmap):
@@ -175,8 +201,12 @@ _TYPES = {"int": int, "float": float, "str": str, "bool": bool, "int | None": in
 #: Every stored field and the type it must have.
 _FIELD_KINDS = {field.name: _TYPES[field.type] for cls in (StftConfig, ImageMeta)
                 for field in fields(cls) if field.name != "stft"}
-#: Fields stored only where they differ from their default (None or the default value).
+#: STFT fields stored only where they are not None.
 _OPTIONAL = frozenset({"win_length"})
+#: Fields of ours stored only where they differ from their default value.
+_OMITTED_AT_DEFAULT = {field.name: field.default for field in fields(ImageMeta)
+                       if field.name in ("level_scale", "level_exponent", "mel_htk", "mel_norm",
+                                         "mel_power")}
 #: Largest values accepted from metadata: far beyond any real use, small enough to compute with.
 _LIMITS = {"sr": 10**7, "n_fft": 1 << 20, "hop_length": 1 << 20, "win_length": 1 << 20,
            "n_frames": 1 << 31,
