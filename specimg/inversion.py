@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .core.spectrum import mel_to_magnitude, unit_to_magnitude
+from .core.mel import mel_to_magnitude
+from .core.spectrum import unit_to_magnitude
 from .image.codec import MAX_PIXELS, decode_image
 from .image.metadata import ImageMeta
 from .phase import DEFAULT_METHOD, reconstruct

@@ -131,8 +131,6 @@ def peak_db(S: np.ndarray) -> float:
 
 #: How image levels stand for values: linear in dB (``db``) or a power law (``power``).
 LEVEL_SCALES = ("db", "power")
-#: Mel filter normalisations: librosa's Slaney area norm, or none (peak 1, torchaudio's default).
-MEL_NORMS = ("slaney", "none")
 
 
 def _check_scale(scale: str, exponent: float) -> None:
@@ -215,62 +213,3 @@ def unit_to_magnitude(
     if floor_silence:
         S[levels <= FLOOR_LEVEL] = 0.0
     return S
-
-
-def mel_filters(config: StftConfig, *, n_mels: int, fmin: float = 0.0, fmax: float | None = None,
-                htk: bool = False, norm: str = "slaney") -> np.ndarray:
-    """The mel filter bank over ``config``'s bins, ``(n_mels, n_bins)``, float32.
-
-    ``librosa.filters.mel``; with ``htk=True, norm="none"`` its triangles are those of
-    torchaudio's ``melscale_fbanks(..., norm=None, mel_scale="htk")`` (transposed).
-
-    Parameters
-    ----------
-    config : StftConfig
-        The STFT under the bands (``sr``, ``n_fft``).
-    n_mels : int > 0
-        Number of bands.
-    fmin, fmax : float
-        Lowest and highest band edges (Hz); ``fmax`` None means ``sr / 2``.
-    htk : bool
-        The HTK mel scale (``2595 * log10(1 + f / 700)``) instead of Slaney's.
-    norm : {"slaney", "none"}
-        Slaney's area normalisation, or none (every triangle peaks at 1).
-    """
-    if norm not in MEL_NORMS:
-        raise ValueError(f"norm={norm!r} must be one of {MEL_NORMS}")
-    return librosa.filters.mel(sr=config.sr, n_fft=config.n_fft, n_mels=n_mels, fmin=fmin,
-                               fmax=fmax, htk=htk, norm=None if norm == "none" else norm)
-
-
-def mel_to_magnitude(
-    M: np.ndarray, config: StftConfig, *, fmin: float = 0.0, fmax: float | None = None,
-    htk: bool = False, norm: str = "slaney", power: float = 2.0,
-) -> np.ndarray:
-    """STFT magnitudes whose mel spectrogram is closest to ``M``.
-
-    A non-negative least-squares fit (``librosa.util.nnls``, as
-    ``librosa.feature.inverse.mel_to_stft`` does) of ``|S|**power`` to the output of the filter
-    bank of :func:`mel_filters`, for pictures of mel spectrograms.
-
-    Parameters
-    ----------
-    M : np.ndarray
-        Mel spectrogram, ``(n_mels, n_frames)``: the filter bank applied to ``|S|**power``
-        (``librosa.feature.melspectrogram``'s default is power 2, Slaney scale and norm;
-        Riffusion's is power 1, HTK, no norm).
-    config : StftConfig
-        The STFT under the mel bands.
-    fmin, fmax, htk, norm
-        The bands, as :func:`mel_filters` takes them.
-    power : float > 0
-        The exponent of ``|S|`` under the bands: 1 magnitude, 2 power.
-
-    Returns
-    -------
-    np.ndarray
-        float32 magnitudes, ``(n_bins, n_frames)``.
-    """
-    M = np.asarray(M, np.float32)
-    basis = mel_filters(config, n_mels=M.shape[0], fmin=fmin, fmax=fmax, htk=htk, norm=norm)
-    return np.power(librosa.util.nnls(basis, M), 1.0 / power).astype(np.float32)

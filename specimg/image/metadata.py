@@ -10,25 +10,19 @@ from __future__ import annotations
 import json
 import math
 import os
-import struct
-from collections.abc import Iterator
 from dataclasses import dataclass, fields
 
 from PIL import Image
 
-from ..core.spectrum import LEVEL_SCALES, MEL_NORMS, StftConfig, window_function
+from ..core.mel import MEL_NORMS
+from ..core.spectrum import LEVEL_SCALES, StftConfig, window_function
 from ..util.errors import InputError
 from .colormap import known_colormap
+from .containers import JPEG_COMMENT_PREFIX as _JPEG_COMMENT_PREFIX
+from .containers import METADATA_KEY
 
-__all__ = ["METADATA_KEY", "ImageMeta", "drop_foreign_metadata", "jpeg_comment", "read_meta"]
+__all__ = ["METADATA_KEY", "ImageMeta", "jpeg_comment", "read_meta"]
 
-METADATA_KEY = "specimg"
-_JPEG_COMMENT_PREFIX = METADATA_KEY.encode() + b":"
-_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-_PNG_TEXT_CHUNKS = (b"tEXt", b"zTXt", b"iTXt")
-_JPEG_SOI, _JPEG_SOS, _JPEG_COM, _JPEG_APP14 = b"\xff\xd8", 0xDA, 0xFE, 0xEE
-#: An Adobe segment as Pillow reads it: "Adobe", version, two flag words, colour transform.
-_ADOBE_SIZE = 12
 
 
 @dataclass(frozen=True)
@@ -218,86 +212,22 @@ def jpeg_comment(meta: ImageMeta) -> bytes:
     return _JPEG_COMMENT_PREFIX + meta.to_json().encode()
 
 
-def drop_foreign_metadata(data: bytes) -> bytes:
-    """Image data without the metadata other programs added: a PNG's text chunks (tEXt, zTXt,
-    iTXt) of any key but ours, a JPEG's comments that are not ours and its application
-    segments APP1 to APP15 (Exif, XMP, ICC, Photoshop...; APP14 kept when it is a whole Adobe
-    segment, whose colour transform a decoder reads).
-
-    They say nothing about the pixels, and some make the decoder refuse the whole file: a zTXt
-    or iTXt that inflates past 1 MB or names an unknown compression, an Adobe segment under
-    12 bytes, an ICC segment without its sequence numbers. Data that is neither PNG nor JPEG,
-    and any part whose structure is not understood (a truncated file), is left as it is for
-    the decoder to judge; data with nothing to drop is returned as it is.
-    """
-    if data.startswith(_PNG_SIGNATURE):
-        return _without(data, len(_PNG_SIGNATURE), _png_chunks(data))
-    if data.startswith(_JPEG_SOI):
-        return _without(data, len(_JPEG_SOI), _jpeg_header_segments(data))
-    return data
-
-
-def _without(data: bytes, start: int, parts: Iterator[tuple[int, bool]]) -> bytes:
-    """``data`` less its foreign parts: ``parts`` gives each part's end and whether it is
-    foreign, in order from ``start``; what follows the last part is kept as it is."""
-    kept, at, dropped = [data[:start]], start, False
-    for end, foreign in parts:
-        if foreign:
-            dropped = True
-        else:
-            kept.append(data[at:end])
-        at = end
-    return b"".join([*kept, data[at:]]) if dropped else data
-
-
-def _png_chunks(data: bytes) -> Iterator[tuple[int, bool]]:
-    """Each whole chunk's end, and whether it is a text chunk that is not ours."""
-    at, our_keyword = len(_PNG_SIGNATURE), METADATA_KEY.encode()
-    while at + 12 <= len(data):  # length, type, data, CRC
-        (length,) = struct.unpack_from(">I", data, at)
-        kind, end = data[at + 4 : at + 8], at + 12 + length
-        if end > len(data):
-            return
-        yield end, (kind in _PNG_TEXT_CHUNKS
-                    and data[at + 8 : end - 4].split(b"\0", 1)[0] != our_keyword)
-        at = end
-
-
-def _jpeg_header_segments(data: bytes) -> Iterator[tuple[int, bool]]:
-    """Each whole header segment's end, and whether it is a comment or application segment
-    that is not ours (:func:`drop_foreign_metadata`)."""
-    at = len(_JPEG_SOI)
-    while at + 4 <= len(data) and data[at] == 0xFF and _has_length(data[at + 1]):
-        marker, (length,) = data[at + 1], struct.unpack_from(">H", data, at + 2)
-        end = at + 2 + length
-        if length < 2 or end > len(data):
-            return
-        payload = data[at + 4 : end]
-        if marker == _JPEG_COM:
-            yield end, not payload.startswith(_JPEG_COMMENT_PREFIX)
-        elif marker == _JPEG_APP14:
-            yield end, not (payload.startswith(b"Adobe") and len(payload) >= _ADOBE_SIZE)
-        else:
-            yield end, 0xE1 <= marker <= 0xEF
-        at = end
-
-
-def _has_length(marker: int) -> bool:
-    """A header segment with a length (not SOS, where the coded data starts, nor SOI, EOI, RSTn,
-    TEM or a fill byte)."""
-    return 0xC0 <= marker <= 0xFE and marker != _JPEG_SOS and not 0xD0 <= marker <= 0xD9
-
-
 def read_meta(image: Image.Image, path: str | os.PathLike = "<image>") -> ImageMeta | None:
     """The :class:`ImageMeta` stored in an opened image, or None if it has none.
 
-    Text chunks and comments that are not ours (any key, str or bytes) are ignored.
+    Text chunks and comments that are not ours (any key, str or bytes) are ignored. A picture
+    without ours but with Riffusion's EXIF tags gets the parameters they give
+    (:func:`.formats.exif_meta`; :class:`InputError` if they are impossible).
     """
     text = image.info.get(METADATA_KEY)
     if text is None:  # a JPEG: ours is one of its comments (Pillow's info keeps only the last)
         comments = [data for marker, data in getattr(image, "applist", []) if marker == "COM"]
         ours = [c for c in comments if c.startswith(_JPEG_COMMENT_PREFIX)]
         text = ours[0][len(_JPEG_COMMENT_PREFIX) :] if ours else None
-    if text is not None and not isinstance(text, (str, bytes)):
+    if text is None:  # a picture Riffusion made has its parameters in EXIF tags
+        from .formats import exif_meta
+
+        return exif_meta(image, path)
+    if not isinstance(text, (str, bytes)):
         return None
-    return None if text is None else ImageMeta.from_json(text, path)
+    return ImageMeta.from_json(text, path)
