@@ -123,6 +123,7 @@ def _with_tag(png: bytes, tag: int, value) -> bytes:
     (11060, 30000, "11060 (max Hz) = 30000"), (11070, float("nan"), "11070 (power) = nan"),
     (11000, "fast", "11000 (sample rate) = 'fast'"), (11005, 1, "11005 (stereo) = 1"),
     (11040, 2.5, "11040 (bands) = 2.5"), (11030, None, "not 11030"),
+    (11050, -5, "11050 (min Hz) = -5"), (11080, 0.0, "11080 (max value) = 0.0"),
 ])
 def test_bad_riffusion_tags_are_named(riffusion_png, tag, value, says):
     with pytest.raises(InputError, match=f"^<image>: [^\n]*{re.escape(says)}") as caught:

@@ -205,11 +205,14 @@ def _riffusion_params(tags: Mapping[int, object], path: str | os.PathLike) -> Ri
             number = float(value)  # EXIF rationals and integers
         except (TypeError, ValueError):
             raise bad(tag, "not a number") from None
-        if not math.isfinite(number) or number < 0 or (number == 0 and tag != 11050):
+        if tag == 11050 and not (math.isfinite(number) and number >= 0):
+            raise bad(tag, "it must be a finite number, 0 or more")
+        if tag != 11050 and not (math.isfinite(number) and number > 0):
             raise bad(tag, "it must be a positive finite number")
-        if kinds[name] == "int" and tag in (11000, 11040) and number != int(number):
+        whole = kinds[name] == "int" and tag in (11000, 11040)  # counts, not durations
+        if whole and number != int(number):
             raise bad(tag, "it must be a whole number")
-        values[name] = int(number) if tag in (11000, 11040) else number
+        values[name] = int(number) if whole else number
     params = replace(RIFFUSION, **values)
     stft = params.stft
     if stft.hop_length < 1:
