@@ -172,3 +172,11 @@ def test_presets():
         preset_meta("mp3", 8, 8)
     with pytest.raises(ValueError, match="0 x 8"):
         preset_meta("riffusion", 0, 8)
+
+
+def test_encoders_resample_to_their_rate(tones):
+    half = librosa.resample(tones, orig_sr=SR, target_sr=22050)
+    riffusion = Image.open(io.BytesIO(riffusion_picture(half, 22050)))
+    assert riffusion.size == (1 + len(tones) // 441, 512)
+    diffusion = Image.open(io.BytesIO(audio_diffusion_picture(tones, SR)))
+    assert diffusion.size == (1 + len(half) // 512, 256)
