@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .core.spectrum import mel_power_to_magnitude, unit_to_magnitude
+from .core.mel import mel_to_magnitude
+from .core.spectrum import unit_to_magnitude
 from .image.codec import MAX_PIXELS, decode_image
 from .image.metadata import ImageMeta
 from .phase import DEFAULT_METHOD, reconstruct
@@ -41,15 +42,19 @@ def image_to_magnitude(
     floor_silence: bool = True,
     max_pixels: int = MAX_PIXELS,
 ) -> tuple[np.ndarray, ImageMeta]:
-    """Decode a spectrogram image to STFT magnitudes: decode, undo the dB map, undo mel.
+    """Decode a spectrogram image to STFT magnitudes: decode, undo the level map (dB or power
+    law, ``meta.level_scale``), undo mel (the bands of ``meta``: scale, norm, power).
 
     Parameters are those of :func:`invert_image`. Returns the float32 magnitudes
     ``(n_bins, n_frames)`` (amplitude, full scale 1.0) and the image's parameters.
     """
     levels, meta = decode_image(data, path, fallback, max_pixels)
-    S = unit_to_magnitude(levels, meta.peak_db, meta.top_db, floor_silence)
-    if meta.y_axis == "mel":  # levels are dB of mel power: S above is its square root
-        S = mel_power_to_magnitude(S**2, meta.stft, meta.fmin, meta.fmax or None)
+    S = unit_to_magnitude(levels, meta.peak_db, meta.top_db, floor_silence,
+                          scale=meta.level_scale, exponent=meta.level_exponent)
+    if meta.y_axis == "mel":  # S is the mel_power-th root of the bands' output
+        S = mel_to_magnitude(S**meta.mel_power, meta.stft, fmin=meta.fmin,
+                             fmax=meta.fmax or None, htk=meta.mel_htk, norm=meta.mel_norm,
+                             power=meta.mel_power)
     return S, meta
 
 

@@ -1,9 +1,12 @@
 """Spectrogram pictures: what they carry, how they are written, drawn and read back.
 
-:mod:`.metadata` (:class:`ImageMeta`), :mod:`.codec` (PNG/JPEG encoding and decoding),
+:mod:`.metadata` (:class:`ImageMeta`), :mod:`.containers` (PNG chunks and JPEG segments:
+other programs' metadata dropped, EXIF found), :mod:`.codec` (PNG/JPEG encoding and decoding),
 :mod:`.drawing` (specshow pictures), :mod:`.raster` (pixels to cells), :mod:`.colormap`
-(colour maps read by lightness) and :mod:`.geometry` (frames counted from a picture). The
-everyday names are re-exported here.
+(colour maps read by lightness), :mod:`.geometry` (frames counted from a picture),
+:mod:`.formats` (Riffusion's and audio-diffusion's parameters: EXIF tags, presets) and
+:mod:`.format_pictures` (pictures drawn as those formats draw them). The everyday names are
+re-exported here.
 """
 
 from .codec import (

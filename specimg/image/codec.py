@@ -22,8 +22,9 @@ from PIL import Image, PngImagePlugin, UnidentifiedImageError
 from ..core.spectrum import StftConfig, magnitude_to_unit, peak_db
 from ..util.errors import InputError
 from .colormap import FULL_SCALE, colour_levels, grey_map, luminance_curve, luminance_to_level
+from .containers import drop_foreign_metadata, exif_payload
 from .drawing import SpecshowStyle, draw_levels
-from .metadata import METADATA_KEY, ImageMeta, drop_foreign_metadata, jpeg_comment, read_meta
+from .metadata import METADATA_KEY, ImageMeta, jpeg_comment, read_meta
 from .raster import cells_from_image
 
 __all__ = ["IMAGE_SUFFIXES", "MAX_PIXELS", "check_pixels", "decode_image", "encode_levels",
@@ -156,10 +157,19 @@ def _bomb_guard_off():
 
 def open_image(data: bytes, path: str | os.PathLike = "<image>") -> Image.Image:
     """Open image data lazily (header only), without the metadata other programs added
-    (:func:`.metadata.drop_foreign_metadata`); :class:`InputError` if it is no image."""
+    (:func:`.containers.drop_foreign_metadata`); :class:`InputError` if it is no image.
+
+    A JPEG's EXIF data, dropped with the rest, is put back in ``info["exif"]`` (where Pillow
+    keeps it, and a PNG's), for :func:`.metadata.read_meta` to find a Riffusion picture's
+    parameters; Pillow only parses it when asked.
+    """
     try:
         with _bomb_guard_off():
-            return Image.open(io.BytesIO(drop_foreign_metadata(data)))
+            image = Image.open(io.BytesIO(drop_foreign_metadata(data)))
+            exif = exif_payload(data)
+            if exif is not None:
+                image.info.setdefault("exif", exif)
+            return image
     except UnidentifiedImageError:
         raise InputError(path, "is not an image file (no known image format)") from None
     except (OSError, SyntaxError, ValueError, NotImplementedError) as exc:

@@ -10,25 +10,19 @@ from __future__ import annotations
 import json
 import math
 import os
-import struct
-from collections.abc import Iterator
 from dataclasses import dataclass, fields
 
 from PIL import Image
 
-from ..core.spectrum import StftConfig, window_function
+from ..core.mel import MEL_NORMS
+from ..core.spectrum import LEVEL_SCALES, StftConfig, window_function
 from ..util.errors import InputError
 from .colormap import known_colormap
+from .containers import JPEG_COMMENT_PREFIX as _JPEG_COMMENT_PREFIX
+from .containers import METADATA_KEY
 
-__all__ = ["METADATA_KEY", "ImageMeta", "drop_foreign_metadata", "jpeg_comment", "read_meta"]
+__all__ = ["METADATA_KEY", "ImageMeta", "jpeg_comment", "read_meta"]
 
-METADATA_KEY = "specimg"
-_JPEG_COMMENT_PREFIX = METADATA_KEY.encode() + b":"
-_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-_PNG_TEXT_CHUNKS = (b"tEXt", b"zTXt", b"iTXt")
-_JPEG_SOI, _JPEG_SOS, _JPEG_COM, _JPEG_APP14 = b"\xff\xd8", 0xDA, 0xFE, 0xEE
-#: An Adobe segment as Pillow reads it: "Adobe", version, two flag words, colour transform.
-_ADOBE_SIZE = 12
 
 
 @dataclass(frozen=True)
@@ -41,7 +35,7 @@ class ImageMeta:
     ----------
     stft : StftConfig
         The STFT that made the spectrogram (``sr``, ``n_fft``, ``hop_length``, ``window``,
-        ``center``).
+        ``center``, and ``win_length`` where it is not None).
     n_frames : int
         STFT frames (image columns, in cells).
     length : int
@@ -55,8 +49,8 @@ class ImageMeta:
     cmap : str
         Colormap of the picture (``gray`` for our grey images).
     y_axis : {"hz", "mel", "log"}
-        Frequency axis: linear STFT bins, mel bands (levels are dB of mel *power*, as
-        ``power_to_db(melspectrogram(...))``), or STFT bins on specshow's log axis.
+        Frequency axis: linear STFT bins, mel bands (by default levels are dB of mel *power*,
+        as ``power_to_db(melspectrogram(...))``), or STFT bins on specshow's log axis.
     n_mels, fmin, fmax
         The mel bands (``fmax`` 0 means ``sr / 2``).
     layout : {"grid", "specshow"}
@@ -65,6 +59,19 @@ class ImageMeta:
         matplotlib's colour quantisation.
     low_row : {"bottom", "top"}
         Where the lowest band is: at the bottom (specshow, ours) or in row 0 (audio-diffusion).
+    level_scale : {"db", "power"}
+        How levels stand for values (:func:`specimg.core.spectrum.unit_to_magnitude`): linear
+        in dB over ``top_db`` below ``peak_db``, or ``(value / peak) ** level_exponent`` with
+        the peak ``10**(peak_db / 20)`` (Riffusion's).
+    level_exponent : float
+        The power law's exponent (Riffusion: 0.25).
+    mel_htk, mel_norm, mel_power
+        The mel bands' scale (HTK or Slaney's), normalisation (``slaney`` or ``none``) and the
+        power of ``|STFT|`` under them (2: mel of power, librosa's; 1: of magnitude,
+        Riffusion's). A level's value ``A`` (amplitude) stands for a band output ``A**mel_power``.
+
+    The last five are stored only where they differ from their defaults (librosa's
+    conventions), so that pictures made before they existed keep the same metadata.
     """
 
     stft: StftConfig
@@ -80,6 +87,11 @@ class ImageMeta:
     fmax: float = 0.0
     layout: str = "grid"
     low_row: str = "bottom"
+    level_scale: str = "db"
+    level_exponent: float = 1.0
+    mel_htk: bool = False
+    mel_norm: str = "slaney"
+    mel_power: float = 2.0
 
     @property
     def sr(self) -> int:
@@ -102,7 +114,11 @@ class ImageMeta:
 
     def as_dict(self) -> dict:
         """The stored form: the STFT's fields beside the others, in one flat mapping."""
-        return {**self.stft.as_dict(), **{name: getattr(self, name) for name in _OWN_FIELDS}}
+        own = {name: getattr(self, name) for name in _OWN_FIELDS}
+        for name, default in _OMITTED_AT_DEFAULT.items():
+            if own[name] == default and type(own[name]) is type(default):
+                del own[name]
+        return {**self.stft.as_dict(), **own}
 
     def to_json(self) -> str:
         return json.dumps(self.as_dict(), sort_keys=True, separators=(",", ":"))
@@ -112,7 +128,8 @@ class ImageMeta:
         """Parse metadata written by :meth:`to_json`; :class:`InputError` if malformed."""
         try:
             raw = json.loads(text)
-            stft = StftConfig(**{key: raw[key] for key in _STFT_FIELDS})
+            stft = StftConfig(**{key: raw[key] for key in _STFT_FIELDS if key in raw
+                                 or key not in _OPTIONAL})
             meta = cls(stft, **{key: value for key, value in raw.items() if key in _OWN_FIELDS})
         except KeyError as exc:
             raise InputError(path, f"has malformed specimg metadata (no {exc})") from None
@@ -126,6 +143,8 @@ class ImageMeta:
         found = []
         stored = self.as_dict()
         for name, kind in _FIELD_KINDS.items():
+            if name not in stored:  # an optional field at its default
+                continue
             value = stored[name]
             if kind is int and (type(value) is not int or not 0 <= value <= _LIMITS[name]):
                 found.append(f"{name} {value!r} is not an integer in 0..{_LIMITS[name]}")
@@ -141,8 +160,15 @@ class ImageMeta:
         for name in ("top_db", "fmin", "fmax"):
             if stored[name] < 0:
                 found.append(f"{name} is {stored[name]}; it must not be negative")
+        for name in ("level_exponent", "mel_power"):
+            if getattr(self, name) <= 0:
+                found.append(f"{name} is {getattr(self, name)}; it must be positive")
+        if not 1 <= self.stft.window_length <= self.stft.n_fft:
+            found.append(f"win_length is {self.stft.win_length}; it must be in 1..n_fft "
+                         f"({self.stft.n_fft})")
         for name, allowed in (("y_axis", ("hz", "mel", "log")), ("layout", ("grid", "specshow")),
-                              ("low_row", ("bottom", "top"))):
+                              ("low_row", ("bottom", "top")), ("level_scale", LEVEL_SCALES),
+                              ("mel_norm", MEL_NORMS)):
             if getattr(self, name) not in allowed:
                 found.append(f"{name} is {getattr(self, name)!r}, not one of {allowed}")
         if not known_colormap(self.cmap):
@@ -165,12 +191,19 @@ class ImageMeta:
 
 _STFT_FIELDS = tuple(field.name for field in fields(StftConfig))
 _OWN_FIELDS = tuple(field.name for field in fields(ImageMeta) if field.name != "stft")
-_TYPES = {"int": int, "float": float, "str": str, "bool": bool}
+_TYPES = {"int": int, "float": float, "str": str, "bool": bool, "int | None": int}
 #: Every stored field and the type it must have.
 _FIELD_KINDS = {field.name: _TYPES[field.type] for cls in (StftConfig, ImageMeta)
                 for field in fields(cls) if field.name != "stft"}
+#: STFT fields stored only where they are not None.
+_OPTIONAL = frozenset({"win_length"})
+#: Fields of ours stored only where they differ from their default value.
+_OMITTED_AT_DEFAULT = {field.name: field.default for field in fields(ImageMeta)
+                       if field.name in ("level_scale", "level_exponent", "mel_htk", "mel_norm",
+                                         "mel_power")}
 #: Largest values accepted from metadata: far beyond any real use, small enough to compute with.
-_LIMITS = {"sr": 10**7, "n_fft": 1 << 20, "hop_length": 1 << 20, "n_frames": 1 << 31,
+_LIMITS = {"sr": 10**7, "n_fft": 1 << 20, "hop_length": 1 << 20, "win_length": 1 << 20,
+           "n_frames": 1 << 31,
            "length": 1 << 48, "n_mels": 1 << 16}
 
 
@@ -179,86 +212,22 @@ def jpeg_comment(meta: ImageMeta) -> bytes:
     return _JPEG_COMMENT_PREFIX + meta.to_json().encode()
 
 
-def drop_foreign_metadata(data: bytes) -> bytes:
-    """Image data without the metadata other programs added: a PNG's text chunks (tEXt, zTXt,
-    iTXt) of any key but ours, a JPEG's comments that are not ours and its application
-    segments APP1 to APP15 (Exif, XMP, ICC, Photoshop...; APP14 kept when it is a whole Adobe
-    segment, whose colour transform a decoder reads).
-
-    They say nothing about the pixels, and some make the decoder refuse the whole file: a zTXt
-    or iTXt that inflates past 1 MB or names an unknown compression, an Adobe segment under
-    12 bytes, an ICC segment without its sequence numbers. Data that is neither PNG nor JPEG,
-    and any part whose structure is not understood (a truncated file), is left as it is for
-    the decoder to judge; data with nothing to drop is returned as it is.
-    """
-    if data.startswith(_PNG_SIGNATURE):
-        return _without(data, len(_PNG_SIGNATURE), _png_chunks(data))
-    if data.startswith(_JPEG_SOI):
-        return _without(data, len(_JPEG_SOI), _jpeg_header_segments(data))
-    return data
-
-
-def _without(data: bytes, start: int, parts: Iterator[tuple[int, bool]]) -> bytes:
-    """``data`` less its foreign parts: ``parts`` gives each part's end and whether it is
-    foreign, in order from ``start``; what follows the last part is kept as it is."""
-    kept, at, dropped = [data[:start]], start, False
-    for end, foreign in parts:
-        if foreign:
-            dropped = True
-        else:
-            kept.append(data[at:end])
-        at = end
-    return b"".join([*kept, data[at:]]) if dropped else data
-
-
-def _png_chunks(data: bytes) -> Iterator[tuple[int, bool]]:
-    """Each whole chunk's end, and whether it is a text chunk that is not ours."""
-    at, our_keyword = len(_PNG_SIGNATURE), METADATA_KEY.encode()
-    while at + 12 <= len(data):  # length, type, data, CRC
-        (length,) = struct.unpack_from(">I", data, at)
-        kind, end = data[at + 4 : at + 8], at + 12 + length
-        if end > len(data):
-            return
-        yield end, (kind in _PNG_TEXT_CHUNKS
-                    and data[at + 8 : end - 4].split(b"\0", 1)[0] != our_keyword)
-        at = end
-
-
-def _jpeg_header_segments(data: bytes) -> Iterator[tuple[int, bool]]:
-    """Each whole header segment's end, and whether it is a comment or application segment
-    that is not ours (:func:`drop_foreign_metadata`)."""
-    at = len(_JPEG_SOI)
-    while at + 4 <= len(data) and data[at] == 0xFF and _has_length(data[at + 1]):
-        marker, (length,) = data[at + 1], struct.unpack_from(">H", data, at + 2)
-        end = at + 2 + length
-        if length < 2 or end > len(data):
-            return
-        payload = data[at + 4 : end]
-        if marker == _JPEG_COM:
-            yield end, not payload.startswith(_JPEG_COMMENT_PREFIX)
-        elif marker == _JPEG_APP14:
-            yield end, not (payload.startswith(b"Adobe") and len(payload) >= _ADOBE_SIZE)
-        else:
-            yield end, 0xE1 <= marker <= 0xEF
-        at = end
-
-
-def _has_length(marker: int) -> bool:
-    """A header segment with a length (not SOS, where the coded data starts, nor SOI, EOI, RSTn,
-    TEM or a fill byte)."""
-    return 0xC0 <= marker <= 0xFE and marker != _JPEG_SOS and not 0xD0 <= marker <= 0xD9
-
-
 def read_meta(image: Image.Image, path: str | os.PathLike = "<image>") -> ImageMeta | None:
     """The :class:`ImageMeta` stored in an opened image, or None if it has none.
 
-    Text chunks and comments that are not ours (any key, str or bytes) are ignored.
+    Text chunks and comments that are not ours (any key, str or bytes) are ignored. A picture
+    without ours but with Riffusion's EXIF tags gets the parameters they give
+    (:func:`.formats.exif_meta`; :class:`InputError` if they are impossible).
     """
     text = image.info.get(METADATA_KEY)
     if text is None:  # a JPEG: ours is one of its comments (Pillow's info keeps only the last)
         comments = [data for marker, data in getattr(image, "applist", []) if marker == "COM"]
         ours = [c for c in comments if c.startswith(_JPEG_COMMENT_PREFIX)]
         text = ours[0][len(_JPEG_COMMENT_PREFIX) :] if ours else None
-    if text is not None and not isinstance(text, (str, bytes)):
+    if text is None:  # a picture Riffusion made has its parameters in EXIF tags
+        from .formats import exif_meta
+
+        return exif_meta(image, path)
+    if not isinstance(text, (str, bytes)):
         return None
-    return None if text is None else ImageMeta.from_json(text, path)
+    return ImageMeta.from_json(text, path)

@@ -121,7 +121,8 @@ def reconstruct(
     if method == "librosa_fgla":
         return librosa.griffinlim(
             S, n_iter=FIXED_AUTO_ITER if auto else n_iter, hop_length=config.hop_length,
-            n_fft=config.n_fft, window=config.window, center=config.center, length=length,
+            n_fft=config.n_fft, win_length=config.win_length, window=config.window,
+            center=config.center, length=length,
             momentum=momentum, init="random", random_state=random_state,
         )
     start = pghi(S, config, pghi_tol_db, random_state) if method.startswith("pghi") else None

@@ -27,11 +27,12 @@ def pghi(S: np.ndarray, config: StftConfig, tol_db: float = 70.0,
     """Phase-gradient heap integration (Průša, Balazs, Søndergaard 2017), librosa's convention.
 
     The phase's time and frequency derivatives are estimated from the log-magnitude's
-    frequency and time derivatives (exact for a Gaussian window, close for Hann with
-    ``gamma = 0.25645 * n_fft**2``), then integrated from the largest coefficient outwards,
-    always continuing from the largest one reached so far. Coefficients more than ``tol_db``
-    below the peak get a random phase. The result is converted from the window-centred
-    convention of the paper to librosa's frame-start one by adding ``pi * m`` to bin ``m``.
+    frequency and time derivatives (exact for a Gaussian window, close for Hann of ``N`` samples
+    with ``gamma = 0.25645 * N**2``, ``N`` the window length, ``config.window_length``), then
+    integrated from the largest coefficient outwards, always continuing from the largest one
+    reached so far. Coefficients more than ``tol_db`` below the peak get a random phase. The
+    result is converted from the window-centred convention of the paper to librosa's
+    frame-start one by adding ``pi * m`` to bin ``m``.
 
     Parameters
     ----------
@@ -50,7 +51,7 @@ def pghi(S: np.ndarray, config: StftConfig, tol_db: float = 70.0,
         Phase (radians), shape of ``S``.
     """
     n_fft, hop = config.n_fft, config.hop_length
-    gamma = HANN_GAMMA * n_fft**2
+    gamma = HANN_GAMMA * config.window_length**2
     log_s = np.log(np.maximum(np.asarray(S, np.float64), 1e-30))
     bins = np.arange(S.shape[0])[:, None]
     time_step = (hop * n_fft / gamma) * _derivative(log_s, 0) + 2 * np.pi * hop * bins / n_fft

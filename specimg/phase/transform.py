@@ -19,7 +19,7 @@ import numba
 import numpy as np
 import scipy.fft
 
-from ..core.spectrum import StftConfig, window_function
+from ..core.spectrum import StftConfig, stft_window
 from ..util.parallel import available_cores
 
 __all__ = ["Stft", "fft_workers", "threads_of"]
@@ -40,7 +40,8 @@ class Stft:
     Parameters
     ----------
     config : StftConfig
-        Transform parameters; the window is ``n_fft`` samples long.
+        Transform parameters; the window (``win_length`` samples, centred in the ``n_fft``-sample
+        frame) is :func:`specimg.core.spectrum.stft_window`'s.
     length : int
         Signal length (samples).
     workers : int
@@ -52,7 +53,7 @@ class Stft:
         self.config, self.length, self.workers = config, length, workers
         self.n_frames = config.n_frames(length)
         self.offset = n_fft // 2 if config.center else 0
-        self.window = window_function(config.window, n_fft).astype(np.float32)
+        self.window = stft_window(config).astype(np.float32)
         buffer_length = max(hop * (self.n_frames - 1) + n_fft, self.offset + length)
         wss = np.zeros(buffer_length, np.float32)
         squared = self.window**2

@@ -1,0 +1,142 @@
+"""Pictures drawn exactly as Riffusion's and audio-diffusion's public code draws them.
+
+For ``specimg encode --format riffusion|audio-diffusion`` and for measuring how well such
+pictures invert. The formats' numbers are :data:`.formats.RIFFUSION` and
+:data:`.formats.AUDIO_DIFFUSION`.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+
+import librosa
+import numpy as np
+from PIL import Image
+
+from ..core.mel import mel_filters
+from ..core.spectrum import stft
+from .formats import (
+    AUDIO_DIFFUSION,
+    INT16_SCALE,
+    RIFFUSION,
+    AudioDiffusionFormat,
+    RiffusionFormat,
+)
+
+__all__ = ["audio_diffusion_levels", "audio_diffusion_picture", "riffusion_mel",
+           "riffusion_picture"]
+
+
+def _at_rate(y: np.ndarray, sr: int, target: int) -> np.ndarray:
+    """``y`` as float32 at ``target`` Hz (soxr HQ, librosa's default resampler)."""
+    y = np.asarray(y, np.float32)
+    if sr != target:
+        y = librosa.resample(y, orig_sr=sr, target_sr=target).astype(np.float32)
+    return y
+
+
+def riffusion_mel(y: np.ndarray, sr: int, *,
+                  picture_format: RiffusionFormat = RIFFUSION) -> np.ndarray:
+    """Riffusion's mel amplitudes of a mono signal, ``(n_mels, n_frames)``, float32.
+
+    As ``SpectrogramConverter.spectrogram_from_audio``: the signal at the format's rate as
+    16-bit sample values (what pydub gives), ``|STFT|`` (centred frames, reflect padding, the
+    short Hann window centred in the padded FFT), then the HTK mel bands without norm.
+
+    Parameters
+    ----------
+    y : np.ndarray
+        Mono signal (full scale 1.0).
+    sr : int
+        Its sample rate (Hz); resampled to the format's if different.
+    picture_format : RiffusionFormat
+        The format's parameters.
+    """
+    y = _at_rate(y, sr, picture_format.sample_rate)
+    samples = np.clip(np.round(y * INT16_SCALE), -INT16_SCALE, INT16_SCALE - 1)
+    config = picture_format.stft
+    S = np.abs(stft(samples.astype(np.float32), config, pad_mode="reflect"))
+    basis = mel_filters(config, n_mels=picture_format.n_mels, fmin=picture_format.fmin,
+                        fmax=picture_format.fmax, htk=True, norm="none")
+    return basis @ S
+
+
+def riffusion_picture(y: np.ndarray, sr: int, *,
+                      picture_format: RiffusionFormat = RIFFUSION) -> bytes:
+    """A Riffusion picture of a mono signal: a PNG, as ``SpectrogramImageConverter`` makes it.
+
+    ``image_from_spectrogram``'s arithmetic in float32: ``255 - (mel / max) ** power * 255``,
+    truncated to uint8 (so a level ``x`` is stored as ``255 - ceil(255 x)``), grey copied to
+    RGB, flipped so the lowest band is at the bottom; the parameters and the max value in EXIF
+    tags 11000-11080. One column per frame (``1 + len // hop`` at 44.1 kHz), one row per band.
+
+    Parameters
+    ----------
+    y : np.ndarray
+        Mono signal (full scale 1.0).
+    sr : int
+        Its sample rate (Hz); resampled to 44.1 kHz if different.
+    picture_format : RiffusionFormat
+        The format's parameters.
+
+    Returns
+    -------
+    bytes
+        The PNG file.
+    """
+    mel = riffusion_mel(y, sr, picture_format=picture_format)
+    max_value = np.max(mel)
+    data = np.power(mel / max_value, np.float32(picture_format.power)) * 255
+    data = (255 - data).astype(np.uint8)
+    image = Image.fromarray(data).convert("RGB").transpose(
+        Image.Transpose.FLIP_TOP_BOTTOM)
+    exif = image.getexif()
+    exif.update(replace(picture_format, max_value=float(max_value)).exif().items())
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", exif=exif)
+    return buffer.getvalue()
+
+
+def audio_diffusion_levels(y: np.ndarray, sr: int, *,
+                           picture_format: AudioDiffusionFormat = AUDIO_DIFFUSION) -> np.ndarray:
+    """audio-diffusion's 8-bit picture of a mono signal, ``(n_mels, n_frames)`` uint8, row 0
+    the lowest band: ``Mel.audio_slice_to_image``'s arithmetic.
+
+    ``melspectrogram`` (Slaney bands of power), ``power_to_db(ref=max, top_db)``, then
+    ``((db + top_db) * 255 / top_db).clip(0, 255) + 0.5`` to uint8 (rounded).
+    """
+    y = _at_rate(y, sr, picture_format.sample_rate)
+    S = librosa.feature.melspectrogram(y=y, sr=picture_format.sample_rate,
+                                       n_fft=picture_format.n_fft,
+                                       hop_length=picture_format.hop_length,
+                                       n_mels=picture_format.n_mels)
+    top_db = picture_format.top_db
+    log_S = librosa.power_to_db(S, ref=np.max, top_db=top_db)
+    return (((log_S + top_db) * 255 / top_db).clip(0, 255) + 0.5).astype(np.uint8)
+
+
+def audio_diffusion_picture(y: np.ndarray, sr: int, *,
+                            picture_format: AudioDiffusionFormat = AUDIO_DIFFUSION) -> bytes:
+    """An audio-diffusion picture of a mono signal: a grey PNG of
+    :func:`audio_diffusion_levels`, no metadata (the format carries none).
+
+    Parameters
+    ----------
+    y : np.ndarray
+        Mono signal (full scale 1.0); the format's slices are ``size * hop - 1`` samples long
+        (256 frames at 22.05 kHz).
+    sr : int
+        Its sample rate (Hz); resampled to 22.05 kHz if different.
+    picture_format : AudioDiffusionFormat
+        The format's parameters.
+
+    Returns
+    -------
+    bytes
+        The PNG file.
+    """
+    buffer = io.BytesIO()
+    Image.fromarray(audio_diffusion_levels(y, sr, picture_format=picture_format)).save(
+        buffer, format="PNG")
+    return buffer.getvalue()
