@@ -11,6 +11,11 @@ from .core.spectrum import mel_power_to_magnitude, unit_to_magnitude
 from .image.codec import MAX_PIXELS, decode_image
 from .image.metadata import ImageMeta
 from .phase import DEFAULT_METHOD, reconstruct
+from .phase.mel import mel_filter_bank
+from .util.errors import InputError
+
+#: The phase method that reads a mel picture's bands rather than magnitudes fitted to them.
+MEL_METHOD = "mel_gla"
 
 
 @dataclass(frozen=True)
@@ -40,15 +45,20 @@ def image_to_magnitude(
     fallback: ImageMeta | None = None,
     floor_silence: bool = True,
     max_pixels: int = MAX_PIXELS,
+    fit_mel: bool = True,
 ) -> tuple[np.ndarray, ImageMeta]:
     """Decode a spectrogram image to STFT magnitudes: decode, undo the dB map, undo mel.
 
-    Parameters are those of :func:`invert_image`. Returns the float32 magnitudes
-    ``(n_bins, n_frames)`` (amplitude, full scale 1.0) and the image's parameters.
+    Parameters are those of :func:`invert_image`; with ``fit_mel`` False a mel picture's mel
+    power ``(n_mels, n_frames)`` is returned as it is, for :data:`MEL_METHOD`. Returns the
+    float32 magnitudes ``(n_bins, n_frames)`` (amplitude, full scale 1.0) and the image's
+    parameters.
     """
     levels, meta = decode_image(data, path, fallback, max_pixels)
     S = unit_to_magnitude(levels, meta.peak_db, meta.top_db, floor_silence)
     if meta.y_axis == "mel":  # levels are dB of mel power: S above is its square root
+        if not fit_mel:
+            return S**2, meta
         S = mel_power_to_magnitude(S**2, meta.stft, meta.fmin, meta.fmax or None)
     return S, meta
 
@@ -96,7 +106,10 @@ def invert_image(
         ``workers``: see :func:`specimg.phase.reconstruct`.
     """
     S, meta = image_to_magnitude(data, path, fallback=fallback, floor_silence=floor_silence,
-                                 max_pixels=max_pixels)
+                                 max_pixels=max_pixels, fit_mel=method != MEL_METHOD)
+    if method == MEL_METHOD and meta.y_axis != "mel":
+        raise InputError(path, f"is not a mel picture, which the {MEL_METHOD} method needs; "
+                         "choose another --method")
     return magnitude_to_audio(S, meta, method=method,
                               loudness_known=loudness_known or meta is not fallback,
                               normalise_dbfs=normalise_dbfs, true_phase=true_phase,
@@ -115,11 +128,13 @@ def magnitude_to_audio(
 ) -> Inversion:
     """The second half of :func:`invert_image`: decoded magnitudes to audio.
 
-    ``S`` and ``meta`` are what :func:`image_to_magnitude` returns; the other parameters are
-    those of :func:`invert_image` (``phase_options`` may include a ``callback``).
+    ``S`` and ``meta`` are what :func:`image_to_magnitude` returns (with ``fit_mel`` False
+    for :data:`MEL_METHOD`); the other parameters are those of :func:`invert_image`
+    (``phase_options`` may include a ``callback``).
     """
+    filters = mel_filter_bank(meta) if method == MEL_METHOD and meta.y_axis == "mel" else None
     y = reconstruct(S, meta.stft, method, length=meta.length, true_phase=true_phase,
-                    **phase_options)
+                    filters=filters, **phase_options)
     if not loudness_known:
         peak = float(np.max(np.abs(y), initial=0.0))
         if peak > 0:
