@@ -94,6 +94,13 @@ def test_output_does_not_depend_on_the_thread_count(picture, harmonic_signal, sm
     assert np.array_equal(*starts)
 
 
+def test_any_scale_of_the_bands_gives_the_same_sound(picture, harmonic_signal, small_config):
+    M, filters, length = picture["M"], picture["filters"], len(harmonic_signal)
+    y = mel_griffin_lim(M, filters, small_config, length=length, n_iter=10, workers=1)
+    loud = mel_griffin_lim(M * 1e30, filters, small_config, length=length, n_iter=10, workers=1)
+    np.testing.assert_allclose(loud, 1e15 * y, rtol=1e-3, atol=1e-3 * 1e15 * np.abs(y).max())
+
+
 @pytest.mark.parametrize("change, message", [
     (lambda M, F: (M[:-1], F), "mel power of shape"),
     (lambda M, F: (M[:, :-1], F), "mel power of shape"),

@@ -93,13 +93,13 @@ def _fit_frame(power, bands, weights, low, high, inverse, steps, outside, ratio,
 
 
 @_kernel
-def _fit_powers(power, bands, weights, low, high, inverse, steps, first, last):
+def _fit_powers(power, bands, weights, low, high, inverse, steps, outside, first, last):
     """:func:`_fit_frame` on the rows ``first <= i < last`` of ``power`` (frame-major)."""
     ratio = np.empty(weights.shape[0], np.float32)
     gain = np.empty(power.shape[1], np.float32)
     for i in range(first, last):
-        _fit_frame(power[i], bands[i], weights, low, high, inverse, steps, np.float32(0.0),
-                   ratio, gain)
+        _fit_frame(power[i], bands[i], weights, low, high, inverse, steps, outside, ratio,
+                   gain)
 
 
 @_kernel
@@ -128,6 +128,14 @@ def _check(M: np.ndarray, filters: np.ndarray, n_bins: int, n_frames: int | None
                          f"{n_frames or 'n_frames'}) and (n_mels, {n_bins})")
 
 
+def _peak(M: np.ndarray) -> float:
+    """The largest band power of ``M`` (1 if there is none): the kernels run on ``M`` divided
+    by it, where ``M / (F @ P)`` cannot overflow float32, and every step is equivariant to the
+    scale."""
+    peak = float(np.max(M, initial=0.0))
+    return peak if peak > 0 else 1.0
+
+
 def fit_mel_bands(M: np.ndarray, filters: np.ndarray, *, start: np.ndarray | None = None,
                   steps: int = START_STEPS, workers: int = 1) -> np.ndarray:
     """Linear magnitudes whose mel bands approach ``M``: multiplicative non-negative updates.
@@ -139,8 +147,9 @@ def fit_mel_bands(M: np.ndarray, filters: np.ndarray, *, start: np.ndarray | Non
     filters : np.ndarray
         Filter bank, ``(n_mels, n_bins)`` (:func:`mel_filter_bank`).
     start : np.ndarray, optional
-        Magnitudes to start from, ``(n_bins, n_frames)``; default flat (all ones). The
-        update keeps zeros at zero and sets bins outside every band to 0.
+        Magnitudes to start from, ``(n_bins, n_frames)``, kept where no band covers a bin;
+        default flat (ones, and zeros where no band covers a bin). The update keeps zeros at
+        zero.
     steps : int >= 0
         Updates (those of :func:`mel_griffin_lim`'s iterations).
     workers : int
@@ -159,13 +168,15 @@ def fit_mel_bands(M: np.ndarray, filters: np.ndarray, *, start: np.ndarray | Non
     shape = (M.shape[1], filters.shape[1])
     if start is not None and start.shape != shape[::-1]:
         raise ValueError(f"start has shape {start.shape}; it needs {shape[::-1]}")
+    peak = _peak(M)
     power = (np.ones(shape, np.float32) if start is None
-             else np.ascontiguousarray(start.T**2, np.float32))
+             else np.ascontiguousarray(start.T**2 / peak, np.float32))
     holder = SimpleNamespace()  # threads_of needs only somewhere to put its pool
     with threads_of(holder, workers):
         _in_parallel(holder.pool, holder.threads, _fit_powers, shape[0], power,
-                     np.ascontiguousarray(M.T, np.float32), *bands.arguments(), steps)
-    return np.sqrt(power).T
+                     np.ascontiguousarray(M.T / peak, np.float32), *bands.arguments(), steps,
+                     np.float32(0.0 if start is None else 1.0))
+    return (np.sqrt(power) * np.float32(np.sqrt(peak))).T
 
 
 def mel_griffin_lim(
@@ -177,13 +188,14 @@ def mel_griffin_lim(
     n_iter: int = 100,
     steps: int = 1,
     alpha: float = 0.99,
-    start: np.ndarray | None = None,
     pghi_tol_db: float = 70.0,
     random_state: int = 0,
     workers: int = -1,
     callback: Callable[[int, np.ndarray], None] | None = None,
 ) -> np.ndarray:
     """Fast Griffin-Lim whose magnitude target is refitted each iteration to mel bands.
+
+    It starts from :func:`fit_mel_bands` of a flat spectrum, with PGHI's phase of it.
 
     Parameters
     ----------
@@ -201,9 +213,6 @@ def mel_griffin_lim(
         Multiplicative band updates per iteration.
     alpha : float
         Momentum of fast Griffin-Lim (librosa's ``momentum``).
-    start : np.ndarray, optional
-        Starting magnitudes ``(n_bins, n_frames)``; default :func:`fit_mel_bands` from a flat
-        spectrum. The starting phase is PGHI's of them.
     pghi_tol_db, random_state : float, int
         PGHI's tolerance (dB below the peak) and the seed of its random phases.
     workers : int
@@ -223,8 +232,9 @@ def mel_griffin_lim(
     _check(M, filters, config.n_bins, transform.n_frames)
     if steps < 1:
         raise ValueError(f"steps={steps} must be a positive integer")
-    if start is None:
-        start = fit_mel_bands(M, filters, workers=workers)
+    peak = _peak(M)
+    M = M / peak
+    start = fit_mel_bands(M, filters, workers=workers)
     phase = pghi(start, config, pghi_tol_db, random_state)
     coefficients = np.ascontiguousarray((start * np.exp(1j * phase)).T, np.complex64)
     bands, target = _Bands(filters), np.empty(coefficients.shape, np.float32)
@@ -242,4 +252,5 @@ def mel_griffin_lim(
             _in_parallel(pool, parts, _fgla_update, rows, _floats(rebuilt), _floats(previous),
                          target, mu, _floats(coefficients))
             previous = rebuilt
-        return transform.signal(transform.inverse(coefficients))
+        y = transform.signal(transform.inverse(coefficients))
+    return y if peak == 1.0 else (y * np.sqrt(peak)).astype(np.float32)
