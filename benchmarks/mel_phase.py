@@ -16,7 +16,10 @@ best single gain; dB, lower is better; seconds: wall time from decoded mel power
   random start), so that the random start can be seeded (`random_state=0`);
 - `two_step`: specimg's path before this method: the same least-squares magnitudes
   (`mel_power_to_magnitude`), then `pghi_raar`, 100 iterations;
-- `mel_gla_<n>`: `specimg.phase.reconstruct(M, ..., "mel_gla", filters=...)` at n iterations;
+- `start_then_raar`: the two-step path from mel_gla's start instead (`fit_mel_bands` from a flat
+  spectrum, fixed, then `pghi_raar` 100): what the start alone brings;
+- `mel_gla_<n>`: `specimg.phase.reconstruct(M, ..., "mel_gla", filters=...)` at n iterations,
+  and `mel_gla_100_blend_0`: the same without the start's share in the targets (`blend=0`);
 - true-phase floors (no seconds): `true_phase_least_squares` (the least-squares magnitudes
   with the clip's phase), `true_phase_start` (mel_gla's start, `fit_mel_bands` from a flat
   spectrum, with the clip's phase), `true_phase_best` (the clip's own magnitudes refitted to
@@ -50,13 +53,14 @@ from specimg.core.audio import load_audio
 from specimg.core.spectrum import StftConfig, mel_power_to_magnitude, stft
 from specimg.image.metadata import ImageMeta
 from specimg.phase import reconstruct
-from specimg.phase.mel import fit_mel_bands, mel_filter_bank
+from specimg.phase.mel import BLEND, fit_mel_bands, mel_filter_bank, mel_griffin_lim
 from specimg.util.fileio import write_atomic
 
 RAW = Path("data/raw")
 CONFIG = StftConfig(sr=22050, n_fft=2048, hop_length=512)
 MEL_ITERATIONS = (32, 100, 300)
-TIMED = ("own_inverse", "two_step", *(f"mel_gla_{n}" for n in MEL_ITERATIONS))
+TIMED = ("own_inverse", "two_step", "start_then_raar", "mel_gla_100_blend_0",
+         *(f"mel_gla_{n}" for n in MEL_ITERATIONS))
 FLOORS = ("true_phase_least_squares", "true_phase_start", "true_phase_best")
 
 
@@ -102,6 +106,12 @@ def score_clip(y: np.ndarray, n_mels: int) -> dict:
         "two_step": timed(reconstruct, fitted, CONFIG, "pghi_raar", length=length, n_iter=100,
                           workers=1),
     }
+    start, start_s = timed(fit_mel_bands, M, filters)
+    signal, seconds = timed(reconstruct, start, CONFIG, "pghi_raar", length=length, n_iter=100,
+                            workers=1)
+    runs["start_then_raar"] = signal, start_s + seconds
+    runs["mel_gla_100_blend_0"] = timed(mel_griffin_lim, M, filters, CONFIG, length=length,
+                                        n_iter=100, blend=0.0, workers=1)
     for n in MEL_ITERATIONS:
         runs[f"mel_gla_{n}"] = timed(reconstruct, M, CONFIG, "mel_gla", length=length,
                                      n_iter=n, filters=filters, workers=1)
@@ -109,7 +119,7 @@ def score_clip(y: np.ndarray, n_mels: int) -> dict:
                   "seconds": seconds + (fit_s if name in ("own_inverse", "two_step") else 0.0)}
            for name, (signal, seconds) in runs.items()}
     scale = np.sqrt(np.sum(M) / np.sum(filters @ S**2))  # the truth on the picture's scale
-    floors = {"true_phase_least_squares": fitted, "true_phase_start": fit_mel_bands(M, filters),
+    floors = {"true_phase_least_squares": fitted, "true_phase_start": start,
               "true_phase_best": fit_mel_bands(M, filters, start=scale * S, steps=100)}
     for name, A in floors.items():
         row[name] = {"sc_db": sc_db(S, with_phase(A, phase, length), top)}
@@ -146,7 +156,7 @@ def main() -> None:
     by_kind = [[f for f in files if kinds[f.stem] == kind] for kind in sorted(set(kinds.values()))]
     files = [f for group in itertools.zip_longest(*by_kind) for f in group if f][: args.clips]
     report = {"config": {**CONFIG.as_dict(), "mel_iterations": list(MEL_ITERATIONS),
-                         "threads": 1, "two_step": "least squares + pghi_raar 100",
+                         "threads": 1, "blend": BLEND, "two_step": "least squares + pghi_raar 100",
                          "own_inverse": "mel_to_stft + griffinlim 32, momentum 0.99, random"}}
     score_clip(load_audio(files[0], CONFIG.sr)[: CONFIG.sr], 256)  # compiled before timing
     for size in args.sizes:

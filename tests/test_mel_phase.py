@@ -118,6 +118,8 @@ def test_bad_counts_and_missing_filters_raise(picture, harmonic_signal, small_co
     M, filters, length = picture["M"], picture["filters"], len(harmonic_signal)
     with pytest.raises(ValueError, match="steps=0"):
         mel_griffin_lim(M, filters, small_config, length=length, steps=0)
+    with pytest.raises(ValueError, match=r"blend=1\.5"):
+        mel_griffin_lim(M, filters, small_config, length=length, blend=1.5)
     with pytest.raises(ValueError, match="steps=-1"):
         fit_mel_bands(M, filters, steps=-1)
     with pytest.raises(ValueError, match="start has shape"):
