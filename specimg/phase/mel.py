@@ -76,10 +76,9 @@ class _Bands:
 
 
 @_kernel
-def _fit_frame(power, bands, weights, low, high, inverse, steps, outside, ratio, gain):
+def _fit_frame(power, bands, weights, low, high, inverse, steps, ratio, gain):
     """``steps`` multiplicative updates of one frame's ``power`` (in place) towards its mel
-    ``bands``; bins no band covers are multiplied by ``outside``. ``ratio``, ``gain``:
-    scratch."""
+    ``bands``; bins no band covers are left as they are. ``ratio``, ``gain``: scratch."""
     n_mels = weights.shape[0]
     for _ in range(steps):
         for m in range(n_mels):
@@ -94,17 +93,17 @@ def _fit_frame(power, bands, weights, low, high, inverse, steps, outside, ratio,
             for k in range(high[m] - low[m]):
                 part[k] += row[k] * scale
         for k in range(power.shape[0]):
-            power[k] *= gain[k] * inverse[k] if inverse[k] > 0 else outside
+            if inverse[k] > 0:
+                power[k] *= gain[k] * inverse[k]
 
 
 @_kernel
-def _fit_powers(power, bands, weights, low, high, inverse, steps, outside, first, last):
+def _fit_powers(power, bands, weights, low, high, inverse, steps, first, last):
     """:func:`_fit_frame` on the rows ``first <= i < last`` of ``power`` (frame-major)."""
     ratio = np.empty(weights.shape[0], np.float32)
     gain = np.empty(power.shape[1], np.float32)
     for i in range(first, last):
-        _fit_frame(power[i], bands[i], weights, low, high, inverse, steps, outside, ratio,
-                   gain)
+        _fit_frame(power[i], bands[i], weights, low, high, inverse, steps, ratio, gain)
 
 
 @_kernel
@@ -121,8 +120,7 @@ def _band_targets(rebuilt, bands, weights, low, high, inverse, steps, start, ble
         row, values, prior = target[i], rebuilt[i], start[i]
         for k in range(row.shape[0]):
             row[k] = values[2 * k] * values[2 * k] + values[2 * k + 1] * values[2 * k + 1]
-        _fit_frame(row, bands[i], weights, low, high, inverse, steps, np.float32(1.0), ratio,
-                   gain)
+        _fit_frame(row, bands[i], weights, low, high, inverse, steps, ratio, gain)
         for k in range(row.shape[0]):
             row[k] = keep * np.sqrt(row[k]) + blend * prior[k]
 
@@ -157,8 +155,8 @@ def fit_mel_bands(M: np.ndarray, filters: np.ndarray, *, start: np.ndarray | Non
         Filter bank, ``(n_mels, n_bins)`` (:func:`mel_filter_bank`).
     start : np.ndarray, optional
         Magnitudes to start from, ``(n_bins, n_frames)``, kept where no band covers a bin;
-        default flat (ones, and zeros where no band covers a bin). The update keeps zeros at
-        zero.
+        default flat (ones where a band covers a bin, zeros elsewhere). The update keeps
+        zeros at zero.
     steps : int >= 0
         Updates (those of :func:`mel_griffin_lim`'s iterations).
     workers : int
@@ -178,13 +176,14 @@ def fit_mel_bands(M: np.ndarray, filters: np.ndarray, *, start: np.ndarray | Non
     if start is not None and start.shape != shape[::-1]:
         raise ValueError(f"start has shape {start.shape}; it needs {shape[::-1]}")
     peak = _peak(M)
-    power = (np.ones(shape, np.float32) if start is None
-             else np.ascontiguousarray(start.T**2 / peak, np.float32))
+    if start is None:  # flat where a band covers a bin, silent elsewhere
+        power = np.broadcast_to(bands.inverse > 0, shape).astype(np.float32)
+    else:
+        power = np.ascontiguousarray(start.T**2 / peak, np.float32)
     holder = SimpleNamespace()  # threads_of needs only somewhere to put its pool
     with threads_of(holder, workers):
         _in_parallel(holder.pool, holder.threads, _fit_powers, shape[0], power,
-                     np.ascontiguousarray(M.T / peak, np.float32), *bands.arguments(), steps,
-                     np.float32(0.0 if start is None else 1.0))
+                     np.ascontiguousarray(M.T / peak, np.float32), *bands.arguments(), steps)
     return (np.sqrt(power) * np.float32(np.sqrt(peak))).T
 
 
