@@ -12,6 +12,11 @@ from .core.spectrum import unit_to_magnitude
 from .image.codec import MAX_PIXELS, decode_image
 from .image.metadata import ImageMeta
 from .phase import DEFAULT_METHOD, reconstruct
+from .phase.mel import mel_filter_bank
+from .util.errors import InputError
+
+#: The phase method that reads a mel picture's bands rather than magnitudes fitted to them.
+MEL_METHOD = "mel_gla"
 
 
 @dataclass(frozen=True)
@@ -41,17 +46,22 @@ def image_to_magnitude(
     fallback: ImageMeta | None = None,
     floor_silence: bool = True,
     max_pixels: int = MAX_PIXELS,
+    fit_mel: bool = True,
 ) -> tuple[np.ndarray, ImageMeta]:
     """Decode a spectrogram image to STFT magnitudes: decode, undo the level map (dB or power
     law, ``meta.level_scale``), undo mel (the bands of ``meta``: scale, norm, power).
 
-    Parameters are those of :func:`invert_image`. Returns the float32 magnitudes
-    ``(n_bins, n_frames)`` (amplitude, full scale 1.0) and the image's parameters.
+    Parameters are those of :func:`invert_image`; with ``fit_mel`` False a mel picture's mel
+    power ``(n_mels, n_frames)`` is returned as it is, for :data:`MEL_METHOD`. Returns the
+    float32 magnitudes ``(n_bins, n_frames)`` (amplitude, full scale 1.0) and the image's
+    parameters.
     """
     levels, meta = decode_image(data, path, fallback, max_pixels)
     S = unit_to_magnitude(levels, meta.peak_db, meta.top_db, floor_silence,
                           scale=meta.level_scale, exponent=meta.level_exponent)
     if meta.y_axis == "mel":  # S is the mel_power-th root of the bands' output
+        if not fit_mel:
+            return S**meta.mel_power, meta
         S = mel_to_magnitude(S**meta.mel_power, meta.stft, fmin=meta.fmin,
                              fmax=meta.fmax or None, htk=meta.mel_htk, norm=meta.mel_norm,
                              power=meta.mel_power)
@@ -101,7 +111,10 @@ def invert_image(
         ``workers``: see :func:`specimg.phase.reconstruct`.
     """
     S, meta = image_to_magnitude(data, path, fallback=fallback, floor_silence=floor_silence,
-                                 max_pixels=max_pixels)
+                                 max_pixels=max_pixels, fit_mel=method != MEL_METHOD)
+    if method == MEL_METHOD and meta.y_axis != "mel":
+        raise InputError(path, f"is not a mel picture, which the {MEL_METHOD} method needs; "
+                         "choose another --method")
     return magnitude_to_audio(S, meta, method=method,
                               loudness_known=loudness_known or meta is not fallback,
                               normalise_dbfs=normalise_dbfs, true_phase=true_phase,
@@ -120,11 +133,13 @@ def magnitude_to_audio(
 ) -> Inversion:
     """The second half of :func:`invert_image`: decoded magnitudes to audio.
 
-    ``S`` and ``meta`` are what :func:`image_to_magnitude` returns; the other parameters are
-    those of :func:`invert_image` (``phase_options`` may include a ``callback``).
+    ``S`` and ``meta`` are what :func:`image_to_magnitude` returns (with ``fit_mel`` False
+    for :data:`MEL_METHOD`); the other parameters are those of :func:`invert_image`
+    (``phase_options`` may include a ``callback``).
     """
+    filters = mel_filter_bank(meta) if method == MEL_METHOD and meta.y_axis == "mel" else None
     y = reconstruct(S, meta.stft, method, length=meta.length, true_phase=true_phase,
-                    **phase_options)
+                    filters=filters, mel_power=meta.mel_power, **phase_options)
     if not loudness_known:
         peak = float(np.max(np.abs(y), initial=0.0))
         if peak > 0:

@@ -16,6 +16,9 @@ Methods (:data:`METHODS`):
 - ``admm``, ``pghi_admm``: ADMM Griffin-Lim (Masuyama et al., IEEE SPL 2019), and ``raar``,
   ``pghi_raar``: RAAR for the first :data:`RAAR_SHARE` of the iterations, then accelerated GLA
   (Peer, Nenov, Balazs, IWAENC 2022); see :mod:`specimg.phase.projections`.
+- ``mel_gla``: for mel pictures, fast GLA whose magnitude target is refitted to the picture's
+  mel bands every iteration (:mod:`specimg.phase.mel`); ``S`` is then the picture's mel
+  bands, ``filters`` their filter bank and ``mel_power`` the exponent of ``|S|`` under them.
 
 The iterative methods run on :class:`specimg.phase.transform.Stft` (one STFT pair per signal length,
 its work shared by threads without changing a bit of the output); Griffin-Lim and its
@@ -41,7 +44,7 @@ __all__ = ["DEFAULT_METHOD", "FIXED_AUTO_ITER", "METHODS", "RAAR_SHARE", "parse_
 
 METHODS = (
     "oracle", "pghi", "gla", "fgla", "agla", "pghi_gla", "pghi_fgla", "pghi_agla", "librosa_fgla",
-    "admm", "pghi_admm", "raar", "pghi_raar",
+    "admm", "pghi_admm", "raar", "pghi_raar", "mel_gla",
 )
 #: The best measured at equal time on png16, jpeg95 and the user-density specshow pictures
 #: (README, benchmarks/phase.py).
@@ -68,6 +71,8 @@ def reconstruct(
     pghi_tol_db: float = 70.0,
     random_state: int = 0,
     true_phase: np.ndarray | None = None,
+    filters: np.ndarray | None = None,
+    mel_power: float = 2.0,
     workers: int = -1,
     callback: Callable[[int, np.ndarray], None] | None = None,
 ) -> np.ndarray:
@@ -76,7 +81,8 @@ def reconstruct(
     Parameters
     ----------
     S : np.ndarray
-        Magnitudes, ``(n_bins, n_frames)`` (amplitude, full scale 1.0).
+        Magnitudes, ``(n_bins, n_frames)`` (amplitude, full scale 1.0); for ``mel_gla``, mel
+        bands ``(n_mels, n_frames)``, any scale.
     config : StftConfig
         The STFT that ``S`` comes from.
     method : str
@@ -86,8 +92,8 @@ def reconstruct(
     n_iter : int or "auto"
         Iterations of the iterative methods; ``"auto"`` stops each one when it stops improving
         (:data:`.gla.AUTO_TOL_DB` over :data:`.gla.AUTO_WINDOW` iterations, at
-        most :data:`.gla.AUTO_MAX_ITER`; the methods with no such rule run
-        :data:`FIXED_AUTO_ITER`).
+        most :data:`.gla.AUTO_MAX_ITER`; the methods with no such rule, ``mel_gla`` among
+        them, run :data:`FIXED_AUTO_ITER`).
     momentum : float
         ``alpha`` of ``fgla`` and ``agla``, and librosa's ``momentum``; ``gla`` uses 0.
     beta, gamma : float
@@ -98,6 +104,11 @@ def reconstruct(
         Seed of every random phase, for reproducible output.
     true_phase : np.ndarray, optional
         Phase (radians), shape of ``S``; required by ``oracle``.
+    filters : np.ndarray, optional
+        Mel filter bank ``(n_mels, n_bins)`` of ``S``
+        (:func:`specimg.phase.mel.mel_filter_bank`); required by ``mel_gla``.
+    mel_power : {2, 1}
+        ``mel_gla``: the bands are of ``|S|**2`` (librosa's mel power) or ``|S|`` (Riffusion).
     workers : int
         Threads for ``scipy.fft`` and the numba steps, -1 for all cores.
     callback : callable, optional
@@ -118,6 +129,16 @@ def reconstruct(
     if method != "pghi":  # PGHI does not iterate
         n_iter = parse_n_iter(n_iter)
     auto = n_iter == "auto"
+    if method == "mel_gla":
+        if filters is None:
+            raise ValueError("the mel_gla method needs a mel picture's filter bank")
+        from .mel import mel_griffin_lim
+
+        return mel_griffin_lim(S, filters, config, length=length,
+                               n_iter=FIXED_AUTO_ITER if auto else n_iter, power=mel_power,
+                               alpha=momentum,
+                               pghi_tol_db=pghi_tol_db, random_state=random_state,
+                               workers=workers, callback=callback)
     if method == "librosa_fgla":
         return librosa.griffinlim(
             S, n_iter=FIXED_AUTO_ITER if auto else n_iter, hop_length=config.hop_length,
