@@ -103,10 +103,10 @@ def test_any_scale_of_the_bands_gives_the_same_sound(picture, harmonic_signal, s
 
 
 @pytest.mark.parametrize("change, message", [
-    (lambda M, F: (M[:-1], F), "mel power of shape"),
-    (lambda M, F: (M[:, :-1], F), "mel power of shape"),
+    (lambda M, F: (M[:-1], F), "mel bands of shape"),
+    (lambda M, F: (M[:, :-1], F), "mel bands of shape"),
     (lambda M, F: (M, F[:, :-1]), "filter bank of shape"),
-    (lambda M, F: (M[0], F), "mel power of shape"),
+    (lambda M, F: (M[0], F), "mel bands of shape"),
 ])
 def test_bad_shapes_raise_one_clear_error(picture, harmonic_signal, small_config, change,
                                           message):
