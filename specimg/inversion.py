@@ -7,10 +7,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .core.spectrum import mel_power_to_magnitude, unit_to_magnitude
+from .core.spectrum import mel_power_to_magnitude, stft, unit_to_magnitude
 from .image.codec import MAX_PIXELS, decode_image
 from .image.metadata import ImageMeta
 from .phase import DEFAULT_METHOD, reconstruct
+from .phase.gla import consistency_db
 
 
 @dataclass(frozen=True)
@@ -26,11 +27,17 @@ class Inversion:
     loudness_known : bool
         False when the image carried no peak level: ``y`` was then normalised to
         ``normalise_dbfs``.
+    consistency_sc_db : float or None
+        With ``score``: the spectral convergence (dB) of ``y``'s STFT magnitude against the
+        decoded magnitudes it was rebuilt from, before any normalising. It needs no original:
+        the lower, the closer the picture is to one that some signal has (a generated picture
+        that no sound could make scores high). None without ``score``.
     """
 
     y: np.ndarray
     meta: ImageMeta
     loudness_known: bool
+    consistency_sc_db: float | None = None
 
 
 def image_to_magnitude(
@@ -64,6 +71,7 @@ def invert_image(
     floor_silence: bool = True,
     max_pixels: int = MAX_PIXELS,
     true_phase: np.ndarray | None = None,
+    score: bool = False,
     **phase_options,
 ) -> Inversion:
     """Turn one spectrogram image into audio.
@@ -91,6 +99,9 @@ def invert_image(
         Decompression-bomb limit (see :func:`specimg.image.codec.decode_image`).
     true_phase : np.ndarray, optional
         For the ``oracle`` method.
+    score : bool
+        Also measure the result's consistency (:attr:`Inversion.consistency_sc_db`; one more
+        STFT).
     **phase_options
         ``n_iter``, ``momentum``, ``beta``, ``gamma``, ``pghi_tol_db``, ``random_state``,
         ``workers``: see :func:`specimg.phase.reconstruct`.
@@ -100,7 +111,7 @@ def invert_image(
     return magnitude_to_audio(S, meta, method=method,
                               loudness_known=loudness_known or meta is not fallback,
                               normalise_dbfs=normalise_dbfs, true_phase=true_phase,
-                              **phase_options)
+                              score=score, **phase_options)
 
 
 def magnitude_to_audio(
@@ -111,6 +122,7 @@ def magnitude_to_audio(
     loudness_known: bool = True,
     normalise_dbfs: float = -1.0,
     true_phase: np.ndarray | None = None,
+    score: bool = False,
     **phase_options,
 ) -> Inversion:
     """The second half of :func:`invert_image`: decoded magnitudes to audio.
@@ -120,8 +132,15 @@ def magnitude_to_audio(
     """
     y = reconstruct(S, meta.stft, method, length=meta.length, true_phase=true_phase,
                     **phase_options)
+    consistency = None
+    if score:
+        if len(y):
+            rebuilt = np.ascontiguousarray(stft(y, meta.stft).T, np.complex64)
+        else:  # a picture of no samples: librosa cannot frame an empty signal
+            rebuilt = np.zeros(S.T.shape, np.complex64)
+        consistency = float(consistency_db(rebuilt, np.ascontiguousarray(S.T, np.float32)))
     if not loudness_known:
         peak = float(np.max(np.abs(y), initial=0.0))
         if peak > 0:
             y = (y * (10 ** (normalise_dbfs / 20) / peak)).astype(np.float32)
-    return Inversion(y, meta, loudness_known)
+    return Inversion(y, meta, loudness_known, consistency)

@@ -154,6 +154,33 @@ def unit_to_magnitude(
     return S
 
 
+def mel_power(
+    S: np.ndarray, config: StftConfig, n_mels: int, fmin: float = 0.0, fmax: float | None = None
+) -> np.ndarray:
+    """Mel power spectrogram of STFT magnitudes, as ``librosa.feature.melspectrogram`` makes it.
+
+    Parameters
+    ----------
+    S : np.ndarray
+        STFT magnitudes, ``(n_bins, n_frames)`` (amplitude).
+    config : StftConfig
+        Their STFT.
+    n_mels : int > 0
+        Mel bands (Slaney mel scale and norm, librosa's defaults).
+    fmin, fmax : float
+        Lowest and highest band edges (Hz); ``fmax`` None means ``sr / 2``.
+
+    Returns
+    -------
+    np.ndarray
+        float32 mel power, ``(n_mels, n_frames)``: the inverse of :func:`mel_power_to_magnitude`.
+    """
+    return librosa.feature.melspectrogram(
+        S=np.asarray(S, np.float32) ** 2, sr=config.sr, n_fft=config.n_fft, n_mels=n_mels,
+        fmin=fmin, fmax=fmax,
+    ).astype(np.float32)
+
+
 def mel_power_to_magnitude(
     P: np.ndarray, config: StftConfig, fmin: float = 0.0, fmax: float | None = None
 ) -> np.ndarray:

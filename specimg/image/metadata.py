@@ -65,6 +65,10 @@ class ImageMeta:
         matplotlib's colour quantisation.
     low_row : {"bottom", "top"}
         Where the lowest band is: at the bottom (specshow, ours) or in row 0 (audio-diffusion).
+    n_rows_kept : int
+        A linear grid picture that holds only the lowest ``n_rows_kept`` STFT bins (0: every
+        bin); the bins above decode as the dB floor. Stored only when set, so pictures that
+        hold every bin keep their bytes.
     """
 
     stft: StftConfig
@@ -80,6 +84,7 @@ class ImageMeta:
     fmax: float = 0.0
     layout: str = "grid"
     low_row: str = "bottom"
+    n_rows_kept: int = 0
 
     @property
     def sr(self) -> int:
@@ -92,8 +97,10 @@ class ImageMeta:
 
     @property
     def n_rows(self) -> int:
-        """Rows of the cell grid: mel bands or STFT bins."""
-        return self.n_mels if self.y_axis == "mel" else self.n_bins
+        """Rows of the cell grid: mel bands, or the STFT bins the picture holds."""
+        if self.y_axis == "mel":
+            return self.n_mels
+        return self.n_rows_kept or self.n_bins
 
     @property
     def drawn(self) -> bool:
@@ -101,7 +108,13 @@ class ImageMeta:
         return self.layout == "specshow" or self.encoding.startswith("specshow")
 
     def as_dict(self) -> dict:
-        """The stored form: the STFT's fields beside the others, in one flat mapping."""
+        """The stored form: the STFT's fields beside the others, in one flat mapping (fields
+        of :data:`_STORED_WHEN_SET` only when they differ from their default)."""
+        every = self._every_field()
+        return {name: value for name, value in every.items()
+                if _STORED_WHEN_SET.get(name, _UNSET) != value}
+
+    def _every_field(self) -> dict:
         return {**self.stft.as_dict(), **{name: getattr(self, name) for name in _OWN_FIELDS}}
 
     def to_json(self) -> str:
@@ -124,7 +137,7 @@ class ImageMeta:
     def problems(self) -> list[str]:
         """What is wrong with these parameters: wrong types, impossible or unknown values."""
         found = []
-        stored = self.as_dict()
+        stored = self._every_field()
         for name, kind in _FIELD_KINDS.items():
             value = stored[name]
             if kind is int and (type(value) is not int or not 0 <= value <= _LIMITS[name]):
@@ -151,6 +164,10 @@ class ImageMeta:
             window_function(self.stft.window, 8)
         except ValueError:
             found.append(f"window {self.stft.window!r} is no window scipy knows")
+        if not found and self.n_rows_kept and (
+                self.y_axis != "hz" or self.drawn or self.n_rows_kept > self.n_bins):
+            found.append(f"n_rows_kept {self.n_rows_kept} needs a linear grid picture "
+                         f"(y_axis hz, layout grid) of at most {self.n_bins} bins")
         if not found and self.n_frames != self.stft.n_frames(self.length):
             found.append(f"{self.n_frames} frames do not fit {self.length} samples (which give "
                          f"{self.stft.n_frames(self.length)} at hop {self.stft.hop_length})")
@@ -163,6 +180,9 @@ class ImageMeta:
             raise InputError(path, f"has impossible {what}: {'; '.join(found)}")
 
 
+#: Fields stored only when they differ from these defaults (added after pictures were made).
+_STORED_WHEN_SET = {"n_rows_kept": 0}
+_UNSET = object()
 _STFT_FIELDS = tuple(field.name for field in fields(StftConfig))
 _OWN_FIELDS = tuple(field.name for field in fields(ImageMeta) if field.name != "stft")
 _TYPES = {"int": int, "float": float, "str": str, "bool": bool}
@@ -171,7 +191,7 @@ _FIELD_KINDS = {field.name: _TYPES[field.type] for cls in (StftConfig, ImageMeta
                 for field in fields(cls) if field.name != "stft"}
 #: Largest values accepted from metadata: far beyond any real use, small enough to compute with.
 _LIMITS = {"sr": 10**7, "n_fft": 1 << 20, "hop_length": 1 << 20, "n_frames": 1 << 31,
-           "length": 1 << 48, "n_mels": 1 << 16}
+           "length": 1 << 48, "n_mels": 1 << 16, "n_rows_kept": 1 << 20}
 
 
 def jpeg_comment(meta: ImageMeta) -> bytes:
