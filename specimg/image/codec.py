@@ -110,7 +110,8 @@ def image_files(folder: Path, *, recursive: bool = False) -> list[Path]:
 
 
 def encode_levels(levels: np.ndarray, meta: ImageMeta) -> bytes:
-    """Encode unit levels (``n_bins x n_frames``, low bin first) as a grey PNG or JPEG.
+    """Encode unit levels (``n_bins x n_frames``, low bin first) as a grey PNG or JPEG, the
+    lowest bin in the bottom row (or the top row, ``meta.low_row="top"``).
 
     Levels are rounded, not truncated, to the format's integer steps (truncation costs several
     dB of spectral convergence).
@@ -128,7 +129,9 @@ def encode_levels(levels: np.ndarray, meta: ImageMeta) -> bytes:
         The image file.
     """
     kind, number = parse_encoding(meta.encoding)
-    top_row_first = np.flipud(np.clip(levels, 0.0, 1.0))
+    top_row_first = np.clip(levels, 0.0, 1.0)
+    if meta.low_row == "bottom":
+        top_row_first = np.flipud(top_row_first)
     buffer = io.BytesIO()
     if kind == "png":
         if number == 16:
