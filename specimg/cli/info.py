@@ -27,6 +27,8 @@ def command_info(args: argparse.Namespace) -> int:
             continue
         seconds = meta.length / meta.sr
         rows = f"{meta.n_mels} mel bands" if meta.y_axis == "mel" else f"{meta.n_rows} bins"
+        if meta.n_rows_kept:
+            rows = f"the lowest {meta.n_rows} of {meta.n_bins} bins"
         print(f"  {rows} x {meta.n_frames} frames, {seconds:.2f} s at {meta.sr} Hz; "
               f"n_fft {meta.stft.n_fft}, hop {meta.stft.hop_length}, {meta.stft.window}, "
               f"{'centred' if meta.stft.center else 'not centred'}")

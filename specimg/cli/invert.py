@@ -168,6 +168,8 @@ def resolve_flags(args: argparse.Namespace) -> None:
         except InputError as exc:
             raise UsageError(str(exc)) from None
     preset = PRESETS[args.preset].fields if args.preset else {}
+    if args.preset and args.frames is None and args.duration is None:
+        args.frames = PRESETS[args.preset].size[0]  # one column a frame
     for name, default in FOREIGN_DEFAULTS.items():
         if getattr(args, name) is None:
             setattr(args, name, preset.get(name, default))
@@ -214,7 +216,7 @@ def add_parser(commands) -> None:
     foreign.add_argument("--preset", choices=sorted(PRESETS),
                          help="parameters of a known format's pictures, in one flag "
                          "(audio-diffusion: 22050 Hz, n_fft 2048, hop 512, 256 mel bands, "
-                         "grid, lowest band on top, 80 dB)")
+                         "grid, lowest band on top, 80 dB, 256 frames)")
     for name, kind, unit in (("sr", int, "Hz"), ("n_fft", int, "samples"),
                              ("hop_length", int, "samples"),
                              ("top_db", float, "dB range from black to white"),
