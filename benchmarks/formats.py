@@ -5,7 +5,7 @@ Clips: the first 3 music, 3 speech and 2 environmental recordings of data/raw (b
 loaded at each format's rate (soxr HQ), from their start, one picture of the format's model
 size each: Riffusion 512 frames (511 * 441 samples at 44.1 kHz, 5.11 s), audio-diffusion 256
 frames (256 * 512 - 1 samples at 22.05 kHz, its slice, 5.94 s). Pictures are drawn by
-`specimg.image.format_pictures` as the formats' code draws them. Per picture:
+`specimg.image.preset_pictures` as the formats' code draws them. Per picture:
 
 - `specimg`: `inversion.invert_image` with its defaults (`pghi_raar`, 100 iterations; the
   Riffusion picture's parameters from its EXIF tags, audio-diffusion's from
@@ -49,8 +49,8 @@ from user_pictures import sc_after_gain  # noqa: E402
 from specimg.core.audio import load_audio  # noqa: E402
 from specimg.core.mel import mel_filters  # noqa: E402
 from specimg.core.spectrum import stft  # noqa: E402
-from specimg.image.format_pictures import audio_diffusion_picture, riffusion_picture  # noqa: E402
-from specimg.image.formats import AUDIO_DIFFUSION, RIFFUSION, preset_meta  # noqa: E402
+from specimg.image.preset_pictures import audio_diffusion_picture, riffusion_picture  # noqa: E402
+from specimg.image.presets import AUDIO_DIFFUSION, RIFFUSION, preset_meta  # noqa: E402
 from specimg.inversion import image_to_magnitude, invert_image  # noqa: E402
 from specimg.phase import reconstruct  # noqa: E402
 

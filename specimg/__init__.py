@@ -7,7 +7,9 @@ The core is a set of small pure functions on numpy arrays, grouped by concern:
 - :mod:`specimg.phase`: phase reconstruction, every method behind one call.
 - :mod:`specimg.study`: quality measures, the study's tables, plots and report.
 - :mod:`specimg.util`: errors, atomic writes, worker pools.
-- :mod:`specimg.inversion`: a picture to audio in one call; :mod:`specimg.cli`: the command.
+- :mod:`specimg.inversion`: a picture to audio in one call; :mod:`specimg.encoding`: audio to
+  pictures (:mod:`specimg.image.formats` for image models' sizes); :mod:`specimg.cli`: the
+  command.
 """
 
 __version__ = "0.1.0"

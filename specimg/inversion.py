@@ -8,11 +8,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from .core.mel import mel_to_magnitude
-from .core.spectrum import unit_to_magnitude
+from .core.spectrum import stft, unit_to_magnitude
 from .image.codec import MAX_PIXELS, decode_image
 from .image.metadata import ImageMeta
 from .phase import DEFAULT_METHOD, reconstruct
 from .phase.mel import mel_filter_bank
+from .study.metrics import spectral_convergence_db
 from .util.errors import InputError
 
 #: The phase method that reads a mel picture's bands rather than magnitudes fitted to them.
@@ -32,11 +33,17 @@ class Inversion:
     loudness_known : bool
         False when the image carried no peak level: ``y`` was then normalised to
         ``normalise_dbfs``.
+    consistency_sc_db : float or None
+        With ``score``: the spectral convergence (dB) of ``y``'s STFT magnitude against the
+        decoded magnitudes it was rebuilt from, before any normalising. It needs no original:
+        the lower, the closer the picture is to one that some signal has (a generated picture
+        that no sound could make scores high). None without ``score``.
     """
 
     y: np.ndarray
     meta: ImageMeta
     loudness_known: bool
+    consistency_sc_db: float | None = None
 
 
 def image_to_magnitude(
@@ -79,6 +86,7 @@ def invert_image(
     floor_silence: bool = True,
     max_pixels: int = MAX_PIXELS,
     true_phase: np.ndarray | None = None,
+    score: bool = False,
     **phase_options,
 ) -> Inversion:
     """Turn one spectrogram image into audio.
@@ -106,6 +114,9 @@ def invert_image(
         Decompression-bomb limit (see :func:`specimg.image.codec.decode_image`).
     true_phase : np.ndarray, optional
         For the ``oracle`` method.
+    score : bool
+        Also measure the result's consistency (:attr:`Inversion.consistency_sc_db`; one more
+        STFT).
     **phase_options
         ``n_iter``, ``momentum``, ``beta``, ``gamma``, ``pghi_tol_db``, ``random_state``,
         ``workers``: see :func:`specimg.phase.reconstruct`.
@@ -118,7 +129,7 @@ def invert_image(
     return magnitude_to_audio(S, meta, method=method,
                               loudness_known=loudness_known or meta is not fallback,
                               normalise_dbfs=normalise_dbfs, true_phase=true_phase,
-                              **phase_options)
+                              score=score, **phase_options)
 
 
 def magnitude_to_audio(
@@ -129,6 +140,7 @@ def magnitude_to_audio(
     loudness_known: bool = True,
     normalise_dbfs: float = -1.0,
     true_phase: np.ndarray | None = None,
+    score: bool = False,
     **phase_options,
 ) -> Inversion:
     """The second half of :func:`invert_image`: decoded magnitudes to audio.
@@ -140,8 +152,28 @@ def magnitude_to_audio(
     filters = mel_filter_bank(meta) if method == MEL_METHOD and meta.y_axis == "mel" else None
     y = reconstruct(S, meta.stft, method, length=meta.length, true_phase=true_phase,
                     filters=filters, mel_power=meta.mel_power, **phase_options)
+    consistency = consistency_sc_db(y, S, meta, method) if score else None
     if not loudness_known:
         peak = float(np.max(np.abs(y), initial=0.0))
         if peak > 0:
             y = (y * (10 ** (normalise_dbfs / 20) / peak)).astype(np.float32)
-    return Inversion(y, meta, loudness_known)
+    return Inversion(y, meta, loudness_known, consistency)
+
+
+def consistency_sc_db(y: np.ndarray, S: np.ndarray, meta: ImageMeta, method: str) -> float:
+    """How consistent a reconstruction came out: the spectral convergence (dB) of ``y``'s STFT
+    magnitudes against the picture it was rebuilt from; no original needed.
+
+    ``S`` is what the phase method was given (:func:`magnitude_to_audio`). For a mel picture
+    both sides are compared as mel bands (of ``|S|**meta.mel_power``, taken back to amplitude),
+    since the picture fixes only those: the bands of ``y`` against the picture's (``S`` itself
+    for :data:`MEL_METHOD`, else the bands of the magnitudes fitted to them).
+    """
+    if len(y) == 0:  # a picture of no samples: librosa cannot frame an empty signal
+        return spectral_convergence_db(S, np.zeros_like(S))
+    rebuilt = np.abs(stft(y, meta.stft))
+    if meta.y_axis != "mel":
+        return spectral_convergence_db(S, rebuilt)
+    filters, power = mel_filter_bank(meta), meta.mel_power
+    bands = S if method == MEL_METHOD else filters @ S**power
+    return spectral_convergence_db(bands ** (1 / power), (filters @ rebuilt**power) ** (1 / power))

@@ -1,195 +1,130 @@
-"""Riffusion's and audio-diffusion's pictures: drawn as their code draws them, read back with no
-flags (Riffusion's EXIF tags) or by preset."""
+"""Picture formats for image models (formats.fit), pictures of the lowest bins, and the card."""
 
-import io
-import re
+from __future__ import annotations
+
+import json
 from dataclasses import replace
 
-import librosa
 import numpy as np
 import pytest
-from PIL import Image
 
-from specimg.core.mel import mel_filters
-from specimg.image.codec import open_image
-from specimg.image.format_pictures import (
-    audio_diffusion_levels,
-    audio_diffusion_picture,
-    riffusion_mel,
-    riffusion_picture,
-)
-from specimg.image.formats import AUDIO_DIFFUSION, RIFFUSION, preset_meta
-from specimg.image.metadata import read_meta
-from specimg.inversion import image_to_magnitude, invert_image
-from specimg.study.metrics import spectral_convergence_db
+from specimg.core.spectrum import StftConfig, magnitude_to_unit, peak_db, stft
+from specimg.encoding import audio_to_image
+from specimg.image.card import card_json, read_card
+from specimg.image.codec import decode_image, encode_levels
+from specimg.image.formats import PRESETS, fit, parse_size
+from specimg.image.metadata import ImageMeta
 from specimg.util.errors import InputError
 
-SR = 44100
 
-
-@pytest.fixture(scope="module")
-def tones() -> np.ndarray:
-    """1 s at 44.1 kHz: 440 Hz and 3 kHz with a slow envelope, faint noise."""
-    t = np.arange(SR) / SR
-    y = 0.4 * np.sin(2 * np.pi * 440 * t) + 0.1 * np.sin(2 * np.pi * 3000 * t) * t
-    y += 1e-3 * np.random.default_rng(1).standard_normal(len(t))
-    return y.astype(np.float32)
-
-
-@pytest.fixture(scope="module")
-def riffusion_png(tones) -> bytes:
-    return riffusion_picture(tones, SR)
-
-
-def _riffusion_pixels(y):
-    """Riffusion's picture by its own recipe, with librosa for torchaudio: mel of |STFT| of
-    16-bit sample values, then ``image_from_spectrogram``'s lines."""
-    samples = np.clip(np.round(y * 32768), -32768, 32767).astype(np.float32)
-    S = np.abs(librosa.stft(samples, n_fft=17640, hop_length=441, win_length=4410,
-                            pad_mode="reflect"))
-    mel = librosa.filters.mel(sr=SR, n_fft=17640, n_mels=512, fmax=10000, htk=True,
-                              norm=None) @ S
-    data = np.power(mel / np.max(mel), 0.25) * 255
-    return np.flipud((255 - data).astype(np.uint8)), float(np.max(mel))
-
-
-def test_riffusion_picture_is_drawn_as_riffusion_draws(tones, riffusion_png):
-    image = Image.open(io.BytesIO(riffusion_png))
-    assert image.format == "PNG" and image.mode == "RGB" and image.size == (101, 512)
-    rgb = np.asarray(image)
-    assert np.array_equal(rgb[..., 0], rgb[..., 1]) and np.array_equal(rgb[..., 0], rgb[..., 2])
-    expected, max_value = _riffusion_pixels(tones)
-    # Same arithmetic; only float rounding of a value at an integer step may differ.
-    assert np.mean(rgb[..., 0] != expected) < 1e-3
-    assert np.max(np.abs(rgb[..., 0].astype(int) - expected)) <= 1
-    exif = image.getexif()
-    assert exif[11000] == 44100 and exif[11010] == 10 and exif[11020] == 100
-    assert exif[11030] == 400 and exif[11040] == 512 and exif[11060] == 10000
-    assert exif[11070] == 0.25 and exif[11080] == pytest.approx(max_value, rel=1e-5)
-    # Low frequencies at the bottom: 440 Hz is the darkest (loudest) row, in the lower part.
-    loudest_row = int(np.argmin(rgb[..., 0].astype(float).mean(axis=1)))
-    band_440 = np.argmax(mel_filters(RIFFUSION.stft, n_mels=512, fmax=10000, htk=True,
-                                     norm="none")[:, round(440 / SR * 17640)])
-    assert loudest_row == 511 - band_440
-
-
-def test_riffusion_picture_inverts_with_no_flags(tones, riffusion_png):
-    meta = read_meta(open_image(riffusion_png))
-    max_value = Image.open(io.BytesIO(riffusion_png)).getexif()[11080]
-    assert meta == replace(RIFFUSION, max_value=max_value).meta(101)
-    assert (meta.stft.n_fft, meta.stft.win_length, meta.stft.hop_length) == (17640, 4410, 441)
-    assert (meta.n_frames, meta.length, meta.n_mels, meta.cmap) == (101, 44100, 512, "gray_r")
-    S, _ = image_to_magnitude(riffusion_png, floor_silence=False)
-    mel = riffusion_mel(tones, SR) / 32768
-    basis = mel_filters(meta.stft, n_mels=512, fmax=10000, htk=True, norm="none")
-    # The bands come back to within the picture's 8-bit power-law steps (measured: -39.7 dB;
-    # the same pixels read as plain grey: +17.6 dB).
-    assert spectral_convergence_db(mel, basis @ S) < -35
-    result = invert_image(riffusion_png, n_iter=10, workers=1)
-    assert result.loudness_known and len(result.y) == 44100
-    reference = np.abs(librosa.stft(tones, n_fft=17640, hop_length=441, win_length=4410))
-    rebuilt = np.abs(librosa.stft(result.y, n_fft=17640, hop_length=441, win_length=4410))
-    kept = slice(0, round(10000 / SR * 17640))  # the bins under the bands
-    assert spectral_convergence_db(reference[kept], rebuilt[kept]) < -15  # measured -21.7
-
-
-def test_a_jpeg_resave_keeps_the_parameters(riffusion_png):
-    image = Image.open(io.BytesIO(riffusion_png))
-    buffer = io.BytesIO()
-    image.save(buffer, format="JPEG", quality=95, exif=image.getexif())
-    jpeg = buffer.getvalue()
-    assert b"Exif\0\0" in jpeg[:2000]
-    png_meta = read_meta(open_image(riffusion_png))
-    assert read_meta(open_image(jpeg)) == png_meta
-    S_png, _ = image_to_magnitude(riffusion_png)
-    S_jpeg, _ = image_to_magnitude(jpeg)
-    assert spectral_convergence_db(S_png, S_jpeg) < -30  # measured -38.1 dB
-
-
-def _with_tag(png: bytes, tag: int, value) -> bytes:
-    image = Image.open(io.BytesIO(png))
-    exif = image.getexif()
-    if value is None:
-        del exif[tag]
-    else:
-        exif[tag] = value
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG", exif=exif)
-    return buffer.getvalue()
-
-
-@pytest.mark.parametrize(("tag", "value", "says"), [
-    (11010, 0, "11010 (step ms) = 0"), (11020, 500, "11020 (window ms) = 500"),
-    (11060, 30000, "11060 (max Hz) = 30000"), (11070, float("nan"), "11070 (power) = nan"),
-    (11000, "fast", "11000 (sample rate) = 'fast'"), (11005, 1, "11005 (stereo) = 1"),
-    (11040, 2.5, "11040 (bands) = 2.5"), (11030, None, "not 11030"),
-    (11050, -5, "11050 (min Hz) = -5"), (11080, 0.0, "11080 (max value) = 0.0"),
+@pytest.mark.parametrize("size, kwargs, expected", [
+    # (n_fft, hop, n_mels or None, n_rows_kept, clip samples)
+    ((512, 512), {}, (1022, 255, None, 0, 512 * 255 - 1)),
+    ((512, 512), {"hop_length": 127}, (1022, 127, None, 0, 512 * 127 - 1)),
+    ((512, 512), {"n_fft": 2048}, (2048, 512, None, 512, 512 * 512 - 1)),
+    ((512, 512), {"y_axis": "mel"}, (2048, 512, 512, 0, 512 * 512 - 1)),
+    ((256, 256), {}, (510, 127, None, 0, 256 * 127 - 1)),
+    ((256, 257), {}, (512, 128, None, 0, 256 * 128 - 1)),  # odd heights fit too
+    ((256, 1025), {"n_fft": 2048}, (2048, 512, None, 0, 256 * 512 - 1)),  # every bin
 ])
-def test_bad_riffusion_tags_are_named(riffusion_png, tag, value, says):
-    with pytest.raises(InputError, match=f"^<image>: [^\n]*{re.escape(says)}") as caught:
-        read_meta(open_image(_with_tag(riffusion_png, tag, value)))
-    assert "\n" not in str(caught.value)
+def test_fit_fills_the_picture_exactly(size, kwargs, expected):
+    fmt = fit(*size, **kwargs)
+    n_fft, hop, n_mels, kept, clip = expected
+    assert (fmt.stft.n_fft, fmt.stft.hop_length, fmt.n_rows_kept, fmt.clip_length) == (
+        n_fft, hop, kept, clip)
+    if n_mels:
+        assert fmt.y_axis == "mel" and fmt.n_mels == n_mels
+    assert fmt.stft.n_frames(fmt.clip_length) == size[0]
+    assert fmt.stft.n_frames(fmt.clip_length + 1) == size[0] + 1  # the longest that fits
+    assert fmt.picture_size() == size
+    meta = fmt.meta(fmt.clip_length)
+    assert (meta.n_frames, meta.n_rows) == size
 
 
-def test_pictures_without_riffusion_tags_have_no_parameters():
-    image = Image.new("RGB", (8, 8))
-    exif = image.getexif()
-    exif[271] = "a camera"
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG", exif=exif)
-    assert read_meta(open_image(buffer.getvalue())) is None
+def test_fit_says_in_one_line_why_a_size_cannot_be_filled():
+    cases = [((512, 1), {}, "height=1 must be an integer of at least 2"),
+             ((0, 512), {}, "width=0"),
+             ((512, 2), {}, "hop_length=0 is under 1 sample"),
+             ((512, 512), {"n_fft": 1000}, "n_fft=1000 gives 501 bins, fewer than the height"),
+             ((512, 512), {"hop_length": 2000}, "hop_length=2000 is over n_fft=1022"),
+             ((512, 1100), {"y_axis": "mel"}, "1100 mel bands need at least as many"),
+             ((512, 512), {"y_axis": "log"}, "y_axis='log' must be hz or mel"),
+             ((512, 512), {"sr": 0}, "sr=0 must be a positive integer")]
+    for size, kwargs, message in cases:
+        with pytest.raises(ValueError, match=message.replace("(", r"\(")) as raised:
+            fit(*size, **kwargs)
+        assert "\n" not in str(raised.value)
+    assert parse_size(" 512X256 ") == (512, 256)
+    for text in ("0x512", "512", "axb", "-1x4"):
+        with pytest.raises(ValueError, match="WIDTHxHEIGHT"):
+            parse_size(text)
 
 
-def test_audio_diffusion_picture_is_drawn_as_its_mel_py_draws(tones):
-    y = librosa.resample(tones, orig_sr=SR, target_sr=22050)[: 40 * 512 - 1]
-    levels = audio_diffusion_levels(y, 22050)
-    assert levels.shape == (256, 40) and levels.dtype == np.uint8
-    S = librosa.feature.melspectrogram(y=y, sr=22050, n_fft=2048, hop_length=512, n_mels=256)
-    db = librosa.power_to_db(S, ref=np.max, top_db=80)
-    np.testing.assert_array_equal(levels, (((db + 80) * 255 / 80).clip(0, 255) + 0.5)
-                                  .astype(np.uint8))
-    # Row 0 is the lowest band: 440 Hz is near the top of the array.
-    assert int(np.argmax(levels.astype(float).mean(axis=1))) < 64
-    png = audio_diffusion_picture(y, 22050)
-    image = Image.open(io.BytesIO(png))
-    assert image.mode == "L" and np.array_equal(np.asarray(image), levels)
-    assert read_meta(open_image(png)) is None
-    meta = preset_meta("audio-diffusion", *image.size)
-    S_decoded, used = image_to_magnitude(png, fallback=meta, floor_silence=False)
-    assert used is meta and used.low_row == "top" and used.length == 40 * 512 - 1
-    basis = mel_filters(AUDIO_DIFFUSION.stft, n_mels=256)
-    # The bands within the picture's 80 dB / 255 steps (measured: -40.7 dB).
-    assert spectral_convergence_db(S / S.max(), basis @ S_decoded**2) < -35
+def test_specshow_cannot_keep_only_the_lowest_bins():
+    with pytest.raises(ValueError, match="specshow pictures hold every bin"):
+        replace(fit(64, 33, n_fft=256), encoding="specshow").check()
 
 
-def test_presets():
-    for name, width, height in (("riffusion", 512, 512), ("audio-diffusion", 256, 256),
-                                ("audio-diffusion", 64, 64)):
-        meta = preset_meta(name, width, height)
-        assert meta.problems() == [] and (meta.n_frames, meta.n_rows) == (width, height)
-    assert preset_meta("riffusion", 512, 512) == RIFFUSION.meta(512)
-    with pytest.raises(ValueError, match="unknown preset 'mp3'"):
-        preset_meta("mp3", 8, 8)
-    with pytest.raises(ValueError, match="0 x 8"):
-        preset_meta("riffusion", 0, 8)
+def test_lowest_bins_picture_decodes_with_the_bins_above_at_the_floor(harmonic_signal,
+                                                                       small_config):
+    S = np.abs(stft(harmonic_signal, small_config))
+    kept = 40
+    meta = ImageMeta(small_config, n_frames=S.shape[1], length=len(harmonic_signal),
+                     peak_db=peak_db(S[:kept]), top_db=80.0, encoding="png16", n_rows_kept=kept)
+    levels = magnitude_to_unit(S[:kept], meta.peak_db, 80.0)
+    decoded, read = decode_image(encode_levels(levels, meta))
+    assert read == meta and read.n_rows == kept
+    assert decoded.shape == S.shape
+    np.testing.assert_allclose(decoded[:kept], levels, atol=1 / 65535)
+    assert not decoded[kept:].any()
 
 
-def test_encoders_resample_to_their_rate(tones):
-    half = librosa.resample(tones, orig_sr=SR, target_sr=22050)
-    riffusion = Image.open(io.BytesIO(riffusion_picture(half, 22050)))
-    assert riffusion.size == (1 + len(tones) // 441, 512)
-    diffusion = Image.open(io.BytesIO(audio_diffusion_picture(tones, SR)))
-    assert diffusion.size == (1 + len(half) // 512, 256)
+def test_n_rows_kept_is_stored_only_when_set(small_config):
+    meta = ImageMeta(small_config, n_frames=11, length=640, peak_db=-3.0, top_db=80.0,
+                     encoding="png8")
+    assert meta.to_json() == (  # the bytes pictures made before n_rows_kept carry
+        '{"center":true,"cmap":"gray","encoding":"png8","fmax":0.0,"fmin":0.0,'
+        '"hop_length":64,"layout":"grid","length":640,"low_row":"bottom","n_fft":256,'
+        '"n_frames":11,"n_mels":128,"peak_db":-3.0,"sr":8000,"top_db":80.0,"window":"hann",'
+        '"y_axis":"hz"}')
+    kept = replace(meta, n_rows_kept=50)
+    assert '"n_rows_kept":50' in kept.to_json()
+    assert ImageMeta.from_json(kept.to_json()) == kept
+    for bad in (replace(meta, n_rows_kept=200), replace(kept, y_axis="mel"),
+                replace(kept, layout="specshow")):
+        assert any("n_rows_kept" in problem for problem in bad.problems()), bad
 
 
-def test_mel_gla_inverts_a_riffusion_picture_from_its_bands_of_magnitudes(tones, riffusion_png):
-    """Riffusion's bands are of |S|, not |S|**2: mel_gla fits them as such."""
-    reference = np.abs(librosa.stft(tones, n_fft=17640, hop_length=441, win_length=4410))
-    kept = slice(0, round(10000 / SR * 17640))
-    scores = {}
-    for method in ("pghi_raar", "mel_gla"):
-        y = invert_image(riffusion_png, method=method, n_iter=10, workers=1).y
-        rebuilt = np.abs(librosa.stft(y, n_fft=17640, hop_length=441, win_length=4410))
-        scores[method] = spectral_convergence_db(reference[kept], rebuilt[kept])
-    assert scores["mel_gla"] < -15, scores  # measured -23.0 (pghi_raar -21.7)
-    assert scores["mel_gla"] < scores["pghi_raar"] + 1, scores
+def test_a_card_gives_what_each_picture_lacks(tmp_path):
+    fmt = fit(64, 33)
+    path = tmp_path / "card.json"
+    path.write_text(json.dumps(card_json(fmt)))
+    card = read_card(path)
+    meta = card.meta_for((64, 33), "gen.png")
+    assert meta == fmt.meta(fmt.clip_length)  # peak 0 dB: the picture has no loudness
+    with pytest.raises(InputError, match="is 64 x 32 px, but the card"):
+        card.meta_for((64, 32), "gen.png")
+    whole = replace(fmt, clip_length=None, size=None)  # each recording its own width
+    path.write_text(json.dumps(card_json(whole)))
+    varying = read_card(path)
+    assert varying.size is None
+    assert varying.meta_for((90, 33), "g.png").n_frames == 90
+    assert varying.meta_for((90, 33), "g.png").length == 89 * fmt.stft.hop_length
+
+
+def test_audio_diffusion_preset_is_its_pixels(harmonic_signal):
+    """The preset's picture is audio-diffusion's own recipe (teticio mel.py), pixel for pixel."""
+    import io
+
+    import librosa
+    from PIL import Image
+
+    fmt = PRESETS["audio-diffusion"].picture_format()
+    y = np.resize(harmonic_signal, fmt.clip_length)  # any audio at 22.05 kHz will do
+    M = librosa.feature.melspectrogram(y=y, sr=22050, n_fft=2048, hop_length=512, n_mels=256)
+    db = librosa.power_to_db(M, ref=np.max, top_db=80)
+    theirs = (((db + 80) * 255 / 80).clip(0, 255) + 0.5).astype(np.uint8)
+    ours = np.asarray(Image.open(io.BytesIO(audio_to_image(y, fmt))))
+    assert ours.shape == theirs.shape == (256, 256)
+    assert np.mean(ours != theirs) < 0.01 and np.max(np.abs(ours - theirs.astype(int))) <= 1
+    assert fmt.stft == StftConfig(22050, 2048, 512) and fmt.low_row == "top"

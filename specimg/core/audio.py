@@ -8,6 +8,7 @@ import os
 import re
 import warnings
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Literal
 
 import librosa
@@ -16,11 +17,18 @@ import soundfile as sf
 import soxr
 
 from ..util.errors import InputError
+from ..util.fileio import files_with_suffixes
 
 AUDIO_EXTENSIONS = (".wav", ".flac", ".ogg", ".oga", ".mp3", ".aif", ".aiff")
 TailPolicy = Literal["drop", "pad", "last_window"]
 Mixdown = Literal["mean", "first"]
 NO_SAMPLES = "holds no audio samples; remove the file"
+
+
+def audio_files(folder: Path, *, recursive: bool = False) -> list[Path]:
+    """The audio files in ``folder`` (by suffix, :data:`AUDIO_EXTENSIONS`; hidden files left
+    out), sorted; with ``recursive``, in its subfolders too."""
+    return files_with_suffixes(folder, AUDIO_EXTENSIONS, recursive=recursive)
 
 
 def load_audio(path: str | os.PathLike, sr: int, mixdown: Mixdown = "mean") -> np.ndarray:

@@ -7,7 +7,7 @@ import numpy as np
 
 from .spectrum import StftConfig
 
-__all__ = ["MEL_NORMS", "NNLS_ITER", "mel_filters", "mel_to_magnitude", "nnls"]
+__all__ = ["MEL_NORMS", "NNLS_ITER", "mel_filters", "mel_spectrogram", "mel_to_magnitude", "nnls"]
 
 #: Mel filter normalisations: librosa's Slaney area norm, or none (peak 1, torchaudio's default).
 MEL_NORMS = ("slaney", "none")
@@ -40,6 +40,38 @@ def mel_filters(config: StftConfig, *, n_mels: int, fmin: float = 0.0, fmax: flo
         raise ValueError(f"norm={norm!r} must be one of {MEL_NORMS}")
     return librosa.filters.mel(sr=config.sr, n_fft=config.n_fft, n_mels=n_mels, fmin=fmin,
                                fmax=fmax, htk=htk, norm=None if norm == "none" else norm)
+
+
+def mel_spectrogram(
+    S: np.ndarray, config: StftConfig, *, n_mels: int, fmin: float = 0.0,
+    fmax: float | None = None, htk: bool = False, norm: str = "slaney", power: float = 2.0,
+) -> np.ndarray:
+    """The mel bands of STFT magnitudes: the filter bank of :func:`mel_filters` applied to
+    ``|S|**power``, as ``librosa.feature.melspectrogram`` computes it; the inverse of
+    :func:`mel_to_magnitude`.
+
+    Parameters
+    ----------
+    S : np.ndarray
+        STFT magnitudes, ``(n_bins, n_frames)`` (amplitude).
+    config : StftConfig
+        Their STFT.
+    n_mels, fmin, fmax, htk, norm
+        The bands, as :func:`mel_filters` takes them.
+    power : float > 0
+        The exponent of ``|S|`` under the bands: 2 mel power (librosa's default), 1 magnitude.
+
+    Returns
+    -------
+    np.ndarray
+        float32 mel bands, ``(n_mels, n_frames)``.
+    """
+    if norm not in MEL_NORMS:
+        raise ValueError(f"norm={norm!r} must be one of {MEL_NORMS}")
+    return librosa.feature.melspectrogram(
+        S=np.asarray(S, np.float32) ** power, sr=config.sr, n_fft=config.n_fft, n_mels=n_mels,
+        fmin=fmin, fmax=fmax, htk=htk, norm=None if norm == "none" else norm,
+    ).astype(np.float32)
 
 
 def mel_to_magnitude(

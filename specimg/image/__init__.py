@@ -4,9 +4,10 @@
 other programs' metadata dropped, EXIF found), :mod:`.codec` (PNG/JPEG encoding and decoding),
 :mod:`.drawing` (specshow pictures), :mod:`.raster` (pixels to cells), :mod:`.colormap`
 (colour maps read by lightness), :mod:`.geometry` (frames counted from a picture),
-:mod:`.formats` (Riffusion's and audio-diffusion's parameters: EXIF tags, presets) and
-:mod:`.format_pictures` (pictures drawn as those formats draw them). The everyday names are
-re-exported here.
+:mod:`.formats` (pictures an image model takes: what fills W x H px), :mod:`.card` (a folder's
+format, for pictures that carry none), :mod:`.presets` (Riffusion's and audio-diffusion's
+parameters: EXIF tags, presets) and :mod:`.preset_pictures` (pictures drawn as those formats
+draw them). The everyday names are re-exported here.
 """
 
 from .codec import (

@@ -21,6 +21,7 @@ from PIL import Image, PngImagePlugin, UnidentifiedImageError
 
 from ..core.spectrum import StftConfig, magnitude_to_unit, peak_db
 from ..util.errors import InputError
+from ..util.fileio import files_with_suffixes
 from .colormap import FULL_SCALE, colour_levels, grey_map, luminance_curve, luminance_to_level
 from .containers import drop_foreign_metadata, exif_payload
 from .drawing import SpecshowStyle, draw_levels
@@ -68,13 +69,14 @@ def image_suffix(encoding: str) -> str:
 
 
 def encode_magnitude(S: np.ndarray, config: StftConfig, *, length: int, top_db: float,
-                     encoding: str, style: SpecshowStyle | None = None) -> bytes:
+                     encoding: str, style: SpecshowStyle | None = None, **fields) -> bytes:
     """A magnitude spectrogram as a picture of one encoding, its parameters stored inside.
 
     Parameters
     ----------
     S : np.ndarray
-        Magnitudes ``(n_bins, n_frames)`` (amplitude), of ``config``'s STFT.
+        Magnitudes ``(n_rows, n_frames)`` (amplitude), of ``config``'s STFT: every bin, the
+        lowest ``n_rows_kept``, or for ``y_axis="mel"`` the square root of mel power.
     config : StftConfig
         The STFT that made ``S``.
     length : int
@@ -86,6 +88,9 @@ def encode_magnitude(S: np.ndarray, config: StftConfig, *, length: int, top_db: 
     style : SpecshowStyle, optional
         How a specshow picture is drawn (:func:`specimg.image.drawing.draw_levels`); None for the
         grid encodings (:func:`encode_levels`).
+    **fields
+        Other :class:`ImageMeta` fields of the picture (``y_axis``, ``n_mels``, ``fmin``,
+        ``fmax``, ``low_row``, ``n_rows_kept``); defaults: every linear bin, lowest at the bottom.
 
     Returns
     -------
@@ -94,7 +99,7 @@ def encode_magnitude(S: np.ndarray, config: StftConfig, *, length: int, top_db: 
     """
     peak = peak_db(S)
     meta = ImageMeta(config, n_frames=S.shape[1], length=length, peak_db=peak, top_db=top_db,
-                     encoding=encoding)
+                     encoding=encoding, **fields)
     levels = magnitude_to_unit(S, peak, top_db)
     return encode_levels(levels, meta) if style is None else draw_levels(levels, meta, style)[0]
 
@@ -102,13 +107,12 @@ def encode_magnitude(S: np.ndarray, config: StftConfig, *, length: int, top_db: 
 def image_files(folder: Path, *, recursive: bool = False) -> list[Path]:
     """The pictures in ``folder`` (by suffix, :data:`IMAGE_SUFFIXES`; hidden files left out),
     sorted; with ``recursive``, in its subfolders too."""
-    found = folder.rglob("*") if recursive else folder.iterdir()
-    return sorted(p for p in found if p.suffix.lower() in IMAGE_SUFFIXES
-                  and not p.name.startswith(".") and p.is_file())
+    return files_with_suffixes(folder, IMAGE_SUFFIXES, recursive=recursive)
 
 
 def encode_levels(levels: np.ndarray, meta: ImageMeta) -> bytes:
-    """Encode unit levels (``n_bins x n_frames``, low bin first) as a grey PNG or JPEG.
+    """Encode unit levels (``n_bins x n_frames``, low bin first) as a grey PNG or JPEG, the
+    lowest bin in the bottom row (or the top row, ``meta.low_row="top"``).
 
     Levels are rounded, not truncated, to the format's integer steps (truncation costs several
     dB of spectral convergence).
@@ -126,7 +130,9 @@ def encode_levels(levels: np.ndarray, meta: ImageMeta) -> bytes:
         The image file.
     """
     kind, number = parse_encoding(meta.encoding)
-    top_row_first = np.flipud(np.clip(levels, 0.0, 1.0))
+    top_row_first = np.clip(levels, 0.0, 1.0)
+    if meta.low_row == "bottom":
+        top_row_first = np.flipud(top_row_first)
     buffer = io.BytesIO()
     if kind == "png":
         if number == 16:
@@ -221,7 +227,9 @@ def decode_image(
     Returns
     -------
     levels : np.ndarray
-        float32 levels in [0, 1], shape ``(meta.n_rows, n_frames)``, row 0 the lowest band.
+        float32 levels in [0, 1], shape ``(meta.n_rows, n_frames)``, row 0 the lowest band;
+        a picture of the lowest bins only (``meta.n_rows_kept``) gets every bin, those above
+        its own at level 0 (the dB floor).
     meta : ImageMeta
         The image's parameters.
 
@@ -259,7 +267,11 @@ def decode_image(
     if min(image.size) < 1:
         raise InputError(path, f"is empty ({image.size[0]} x {image.size[1]} pixels)")
     levels = to_levels(cells_from_image(image, meta, read_strip, order=order))
-    return np.clip(levels, 0.0, 1.0).astype(np.float32), meta
+    levels = np.clip(levels, 0.0, 1.0).astype(np.float32)
+    if meta.n_rows_kept:  # the bins above the picture's are at the dB floor
+        missing = np.zeros((meta.n_bins - meta.n_rows_kept, levels.shape[1]), np.float32)
+        levels = np.concatenate([levels, missing])
+    return levels, meta
 
 
 _SIXTEEN_BIT = ("I;16", "I;16B", "I;16L", "I")

@@ -69,8 +69,11 @@ class ImageMeta:
         The mel bands' scale (HTK or Slaney's), normalisation (``slaney`` or ``none``) and the
         power of ``|STFT|`` under them (2: mel of power, librosa's; 1: of magnitude,
         Riffusion's). A level's value ``A`` (amplitude) stands for a band output ``A**mel_power``.
+    n_rows_kept : int
+        A linear grid picture that holds only the lowest ``n_rows_kept`` STFT bins (0: every
+        bin); the bins above decode as the dB floor.
 
-    The last five are stored only where they differ from their defaults (librosa's
+    The last six are stored only where they differ from their defaults (librosa's
     conventions), so that pictures made before they existed keep the same metadata.
     """
 
@@ -92,6 +95,7 @@ class ImageMeta:
     mel_htk: bool = False
     mel_norm: str = "slaney"
     mel_power: float = 2.0
+    n_rows_kept: int = 0
 
     @property
     def sr(self) -> int:
@@ -104,8 +108,10 @@ class ImageMeta:
 
     @property
     def n_rows(self) -> int:
-        """Rows of the cell grid: mel bands or STFT bins."""
-        return self.n_mels if self.y_axis == "mel" else self.n_bins
+        """Rows of the cell grid: mel bands, or the STFT bins the picture holds."""
+        if self.y_axis == "mel":
+            return self.n_mels
+        return self.n_rows_kept or self.n_bins
 
     @property
     def drawn(self) -> bool:
@@ -113,12 +119,16 @@ class ImageMeta:
         return self.layout == "specshow" or self.encoding.startswith("specshow")
 
     def as_dict(self) -> dict:
-        """The stored form: the STFT's fields beside the others, in one flat mapping."""
-        own = {name: getattr(self, name) for name in _OWN_FIELDS}
+        """The stored form: the STFT's fields beside the others, in one flat mapping (fields
+        of :data:`_OMITTED_AT_DEFAULT` only when they differ from their default)."""
+        own = self._every_field()
         for name, default in _OMITTED_AT_DEFAULT.items():
             if own[name] == default and type(own[name]) is type(default):
                 del own[name]
-        return {**self.stft.as_dict(), **own}
+        return own
+
+    def _every_field(self) -> dict:
+        return {**self.stft.as_dict(), **{name: getattr(self, name) for name in _OWN_FIELDS}}
 
     def to_json(self) -> str:
         return json.dumps(self.as_dict(), sort_keys=True, separators=(",", ":"))
@@ -141,7 +151,7 @@ class ImageMeta:
     def problems(self) -> list[str]:
         """What is wrong with these parameters: wrong types, impossible or unknown values."""
         found = []
-        stored = self.as_dict()
+        stored = self._every_field()
         for name, kind in _FIELD_KINDS.items():
             if name not in stored:  # an optional field at its default
                 continue
@@ -177,6 +187,10 @@ class ImageMeta:
             window_function(self.stft.window, 8)
         except ValueError:
             found.append(f"window {self.stft.window!r} is no window scipy knows")
+        if not found and self.n_rows_kept and (
+                self.y_axis != "hz" or self.drawn or self.n_rows_kept > self.n_bins):
+            found.append(f"n_rows_kept {self.n_rows_kept} needs a linear grid picture "
+                         f"(y_axis hz, layout grid) of at most {self.n_bins} bins")
         if not found and self.n_frames != self.stft.n_frames(self.length):
             found.append(f"{self.n_frames} frames do not fit {self.length} samples (which give "
                          f"{self.stft.n_frames(self.length)} at hop {self.stft.hop_length})")
@@ -200,11 +214,10 @@ _OPTIONAL = frozenset({"win_length"})
 #: Fields of ours stored only where they differ from their default value.
 _OMITTED_AT_DEFAULT = {field.name: field.default for field in fields(ImageMeta)
                        if field.name in ("level_scale", "level_exponent", "mel_htk", "mel_norm",
-                                         "mel_power")}
+                                         "mel_power", "n_rows_kept")}
 #: Largest values accepted from metadata: far beyond any real use, small enough to compute with.
 _LIMITS = {"sr": 10**7, "n_fft": 1 << 20, "hop_length": 1 << 20, "win_length": 1 << 20,
-           "n_frames": 1 << 31,
-           "length": 1 << 48, "n_mels": 1 << 16}
+           "n_frames": 1 << 31, "length": 1 << 48, "n_mels": 1 << 16, "n_rows_kept": 1 << 20}
 
 
 def jpeg_comment(meta: ImageMeta) -> bytes:
@@ -217,7 +230,7 @@ def read_meta(image: Image.Image, path: str | os.PathLike = "<image>") -> ImageM
 
     Text chunks and comments that are not ours (any key, str or bytes) are ignored. A picture
     without ours but with Riffusion's EXIF tags gets the parameters they give
-    (:func:`.formats.exif_meta`; :class:`InputError` if they are impossible).
+    (:func:`.presets.exif_meta`; :class:`InputError` if they are impossible).
     """
     text = image.info.get(METADATA_KEY)
     if text is None:  # a JPEG: ours is one of its comments (Pillow's info keeps only the last)
@@ -225,7 +238,7 @@ def read_meta(image: Image.Image, path: str | os.PathLike = "<image>") -> ImageM
         ours = [c for c in comments if c.startswith(_JPEG_COMMENT_PREFIX)]
         text = ours[0][len(_JPEG_COMMENT_PREFIX) :] if ours else None
     if text is None:  # a picture Riffusion made has its parameters in EXIF tags
-        from .formats import exif_meta
+        from .presets import exif_meta
 
         return exif_meta(image, path)
     if not isinstance(text, (str, bytes)):

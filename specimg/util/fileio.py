@@ -13,6 +13,15 @@ from typing import Any
 import numpy as np
 
 
+def files_with_suffixes(folder: Path, suffixes: tuple[str, ...], *,
+                        recursive: bool = False) -> list[Path]:
+    """The files in ``folder`` whose suffix (any case) is one of ``suffixes``, hidden files left
+    out, sorted; with ``recursive``, in its subfolders too."""
+    found = folder.rglob("*") if recursive else folder.iterdir()
+    return sorted(p for p in found if p.suffix.lower() in suffixes
+                  and not p.name.startswith(".") and p.is_file())
+
+
 def write_atomic(path: str | os.PathLike, data: bytes) -> Path:
     """Write ``data`` to ``path`` through a temporary file in the same folder.
 

@@ -1,8 +1,8 @@
 """Pictures drawn exactly as Riffusion's and audio-diffusion's public code draws them.
 
 For ``specimg encode --format riffusion|audio-diffusion`` and for measuring how well such
-pictures invert. The formats' numbers are :data:`.formats.RIFFUSION` and
-:data:`.formats.AUDIO_DIFFUSION`.
+pictures invert. The formats' numbers are :data:`.presets.RIFFUSION` and
+:data:`.presets.AUDIO_DIFFUSION`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from PIL import Image
 
 from ..core.mel import mel_filters
 from ..core.spectrum import stft
-from .formats import (
+from .presets import (
     AUDIO_DIFFUSION,
     INT16_SCALE,
     RIFFUSION,

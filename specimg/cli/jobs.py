@@ -1,0 +1,110 @@
+"""Jobs of the ``specimg`` commands: inputs found in files and folders, outputs mirrored under
+one folder, run on worker processes with a progress bar, one line per failure."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from collections.abc import Callable, Sequence
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+from ..util.errors import InputError
+from ..util.parallel import imap
+
+
+class UsageError(ValueError):
+    """A flag's value the command cannot use: one line, exit status 2 (as argparse's)."""
+
+
+@dataclass(frozen=True)
+class Job:
+    source: Path
+    output: Path
+
+
+def find_jobs(inputs: Sequence[Path], out_dir: Path, suffix: str, *,
+              files: Callable[..., list[Path]], verb: str) -> tuple[list[Job], list]:
+    """One job per input file: files as given, folders searched recursively by ``files``
+    (``files(folder, recursive=True)``, e.g. :func:`specimg.image.codec.image_files`).
+
+    Outputs mirror each folder's layout under ``out_dir``, named after the input with
+    ``suffix``. A name that two inputs would share (``a.png``, ``a.jpg``) keeps the input's
+    suffix (``a.png.wav``); an input whose output would still collide with another's is not
+    run.
+
+    Returns
+    -------
+    jobs : list of Job
+    clashes : list of (Path, str)
+        Inputs left out, with the reason (naming ``verb``, the command).
+    """
+    pairs = []
+    for given in inputs:
+        if given.is_dir():
+            pairs += [(p, p.relative_to(given)) for p in files(given, recursive=True)]
+        else:
+            pairs.append((given, Path(given.name)))
+    stems = Counter(relative.with_suffix("") for _, relative in pairs)
+    jobs, clashes, taken = [], [], {}
+    for source, relative in pairs:
+        shared = stems[relative.with_suffix("")] > 1
+        name = relative.name + suffix if shared else relative.with_suffix(suffix).name
+        output = out_dir / relative.parent / name
+        if output in taken:
+            clashes.append((source, f"its output {output} would overwrite that of "
+                                    f"{taken[output]}; {verb} them into separate folders"))
+            continue
+        taken[output] = source
+        jobs.append(Job(source, output))
+    return jobs, clashes
+
+
+def describe(exc: Exception) -> str:
+    if isinstance(exc, InputError):
+        return exc.problem
+    if isinstance(exc, OSError):
+        return f"cannot be read ({exc.strerror or exc})"
+    return f"unexpected {type(exc).__name__}: {exc}"
+
+
+def run_jobs(work: Callable[[Job], object], todo: Sequence[Job], n_jobs: int, unit: str
+             ) -> tuple[list[tuple[Job, object]], list[tuple[Path, str]]]:
+    """Run ``work(job)`` for every job on ``n_jobs`` processes, with a progress bar.
+
+    Returns ``(done, failed)``: each finished job with what ``work`` returned, in input order,
+    and each job that raised (or whose worker died) with one line saying why. One bad input
+    does not stop the others.
+    """
+    from tqdm import tqdm
+
+    results, failed, finished = {}, [], set()
+    attempt = partial(_attempt, work=work)
+    with tqdm(total=len(todo), unit=unit, disable=None, file=sys.stderr) as progress:
+        try:
+            for index, (ok, outcome) in imap(attempt, todo, n_jobs):
+                finished.add(index)
+                progress.update()
+                if ok:
+                    results[index] = outcome
+                else:
+                    failed.append((todo[index].source, outcome))
+        except BrokenProcessPool:
+            failed += [(job.source, "its worker process died (out of memory? try fewer -j)")
+                       for index, job in enumerate(todo) if index not in finished]
+    return [(todo[i], results[i]) for i in sorted(results)], failed
+
+
+def print_failures(failed: Sequence[tuple[Path, str]]) -> None:
+    """One line per failed input, sorted by path."""
+    for source, reason in sorted(failed, key=lambda item: str(item[0])):
+        print(f"  failed: {source}: {reason}")
+
+
+def _attempt(job: Job, work: Callable[[Job], object]) -> tuple[bool, object]:
+    try:
+        return True, work(job)
+    except Exception as exc:  # one bad input must not stop the others
+        return False, describe(exc)
