@@ -8,9 +8,10 @@ import os
 import signal
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 
 def files_with_suffixes(folder: Path, suffixes: tuple[str, ...], *,
@@ -68,6 +69,8 @@ def write_text(path: str | os.PathLike, text: str) -> Path:
 
 def write_npy(path: str | os.PathLike, array: np.ndarray) -> Path:
     """Write one array as ``.npy`` atomically (``.npz`` would embed zip timestamps)."""
+    import numpy as np  # here: the command imports this module first thing, before numpy
+
     buffer = io.BytesIO()
     np.save(buffer, array, allow_pickle=False)
     return write_atomic(path, buffer.getvalue())

@@ -1,0 +1,32 @@
+"""The command's parser: its subcommands, from :mod:`.encode`, :mod:`.invert` and :mod:`.info`."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from . import encode, invert
+from .info import command_info
+from .jobs import UsageError
+
+__all__ = ["UsageError", "build_parser"]
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a bad flag told in one line (exit status 2) rather than usage first."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from . import __doc__ as description
+
+    parser = _Parser(prog="specimg", description=description.split("\n\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    encode.add_parser(commands)
+    invert.add_parser(commands)
+    info = commands.add_parser("info", help="what an image says about itself")
+    info.add_argument("images", nargs="+", type=Path, metavar="IMAGE")
+    info.set_defaults(run=command_info)
+    return parser
