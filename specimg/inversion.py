@@ -38,12 +38,15 @@ class Inversion:
         decoded magnitudes it was rebuilt from, before any normalising. It needs no original:
         the lower, the closer the picture is to one that some signal has (a generated picture
         that no sound could make scores high). None without ``score``.
+    method : str
+        The phase method that made ``y``.
     """
 
     y: np.ndarray
     meta: ImageMeta
     loudness_known: bool
     consistency_sc_db: float | None = None
+    method: str = DEFAULT_METHOD
 
 
 def image_to_magnitude(
@@ -58,28 +61,40 @@ def image_to_magnitude(
     """Decode a spectrogram image to STFT magnitudes: decode, undo the level map (dB or power
     law, ``meta.level_scale``), undo mel (the bands of ``meta``: scale, norm, power).
 
-    Parameters are those of :func:`invert_image`; with ``fit_mel`` False a mel picture's mel
-    power ``(n_mels, n_frames)`` is returned as it is, for :data:`MEL_METHOD`. Returns the
-    float32 magnitudes ``(n_bins, n_frames)`` (amplitude, full scale 1.0) and the image's
-    parameters.
+    Parameters are those of :func:`invert_image`; with ``fit_mel`` False a mel picture's bands
+    ``(n_mels, n_frames)`` (of ``|S|**meta.mel_power``) are returned as they are, for
+    :data:`MEL_METHOD` (:func:`bands_to_magnitude` fits them later). Returns the float32
+    magnitudes ``(n_bins, n_frames)`` (amplitude, full scale 1.0) and the image's parameters.
     """
     levels, meta = decode_image(data, path, fallback, max_pixels)
     S = unit_to_magnitude(levels, meta.peak_db, meta.top_db, floor_silence,
                           scale=meta.level_scale, exponent=meta.level_exponent)
     if meta.y_axis == "mel":  # S is the mel_power-th root of the bands' output
-        if not fit_mel:
-            return S**meta.mel_power, meta
-        S = mel_to_magnitude(S**meta.mel_power, meta.stft, fmin=meta.fmin,
-                             fmax=meta.fmax or None, htk=meta.mel_htk, norm=meta.mel_norm,
-                             power=meta.mel_power)
+        S = S**meta.mel_power
+        if fit_mel:
+            S = bands_to_magnitude(S, meta)
     return S, meta
+
+
+def bands_to_magnitude(M: np.ndarray, meta: ImageMeta) -> np.ndarray:
+    """STFT magnitudes ``(n_bins, n_frames)`` fitted to a mel picture's bands ``M``
+    (:func:`specimg.core.mel.mel_to_magnitude` with the picture's mel scale, norm and power)."""
+    return mel_to_magnitude(M, meta.stft, fmin=meta.fmin, fmax=meta.fmax or None,
+                            htk=meta.mel_htk, norm=meta.mel_norm, power=meta.mel_power)
+
+
+def default_method(meta: ImageMeta) -> str:
+    """The phase method measured best for a picture: :data:`MEL_METHOD` for mel pictures
+    (``benchmarks/mel_phase.py``: 4 dB or more past the two-step path), else
+    :data:`specimg.phase.DEFAULT_METHOD`."""
+    return MEL_METHOD if meta.y_axis == "mel" else DEFAULT_METHOD
 
 
 def invert_image(
     data: bytes,
     path: str | os.PathLike = "<image>",
     *,
-    method: str = DEFAULT_METHOD,
+    method: str | None = None,
     fallback: ImageMeta | None = None,
     loudness_known: bool = True,
     normalise_dbfs: float = -1.0,
@@ -97,8 +112,9 @@ def invert_image(
         The image file.
     path : str or path-like
         Named in error messages.
-    method : str
-        Phase reconstruction method (:data:`specimg.phase.METHODS`).
+    method : str, optional
+        Phase reconstruction method (:data:`specimg.phase.METHODS`); None: the one measured
+        best for the picture (:func:`default_method`).
     fallback : ImageMeta, optional
         Parameters for an image without specimg metadata.
     loudness_known : bool
@@ -122,10 +138,13 @@ def invert_image(
         ``workers``: see :func:`specimg.phase.reconstruct`.
     """
     S, meta = image_to_magnitude(data, path, fallback=fallback, floor_silence=floor_silence,
-                                 max_pixels=max_pixels, fit_mel=method != MEL_METHOD)
+                                 max_pixels=max_pixels, fit_mel=False)
+    method = method or default_method(meta)
     if method == MEL_METHOD and meta.y_axis != "mel":
         raise InputError(path, f"is not a mel picture, which the {MEL_METHOD} method needs; "
                          "choose another --method")
+    if meta.y_axis == "mel" and method != MEL_METHOD:
+        S = bands_to_magnitude(S, meta)
     return magnitude_to_audio(S, meta, method=method,
                               loudness_known=loudness_known or meta is not fallback,
                               normalise_dbfs=normalise_dbfs, true_phase=true_phase,
@@ -157,7 +176,7 @@ def magnitude_to_audio(
         peak = float(np.max(np.abs(y), initial=0.0))
         if peak > 0:
             y = (y * (10 ** (normalise_dbfs / 20) / peak)).astype(np.float32)
-    return Inversion(y, meta, loudness_known, consistency)
+    return Inversion(y, meta, loudness_known, consistency, method)
 
 
 def consistency_sc_db(y: np.ndarray, S: np.ndarray, meta: ImageMeta, method: str) -> float:

@@ -3,6 +3,8 @@ audio-diffusion-style picture of the harmonic test signal."""
 
 from __future__ import annotations
 
+import csv
+
 import librosa
 import numpy as np
 import pytest
@@ -142,3 +144,21 @@ def test_specimg_invert_runs_it_on_mel_pictures_only(picture, harmonic_signal, t
     assert sc_db(picture["S"], z, picture["meta"].stft) < -20
     assert main(["invert", str(tmp_path / "ad.png"), "-o", str(tmp_path / "hz"), *flags]) != 0
     assert "is not a mel picture" in capsys.readouterr().out
+
+
+def test_mel_pictures_are_inverted_by_mel_gla_unless_told(picture, tmp_path):
+    """The method measured best for each kind of picture is the default; --method overrides."""
+    Image.fromarray(picture["pixels"]).save(tmp_path / "ad.png")
+    flags = ["--sr", "8000", "--n-fft", "256", "--hop-length", "64", "--frames",
+             str(picture["M"].shape[1]), "--n-mels", str(N_MELS), "--layout", "grid",
+             "--low-row", "top", "--y-axis", "mel", "--n-iter", "30"]
+    used = {}
+    for name, extra in (("default", []), ("told", ["--method", "pghi_raar"])):
+        scores = tmp_path / f"{name}.csv"
+        assert main(["invert", str(tmp_path / "ad.png"), "-o", str(tmp_path / name), *flags,
+                     *extra, "--scores", str(scores)]) == 0
+        row = next(csv.DictReader(scores.open()))
+        z, _ = sf.read(tmp_path / name / "ad.wav", dtype="float32")
+        used[name] = (row["method"], sc_db(picture["S"], z, picture["meta"].stft))
+    assert used["default"][0] == "mel_gla" and used["told"][0] == "pghi_raar"
+    assert used["default"][1] < used["told"][1], used

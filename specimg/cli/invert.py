@@ -18,7 +18,7 @@ from ..image.codec import MAX_PIXELS, image_files, open_image
 from ..image.geometry import count_frames
 from ..image.metadata import ImageMeta, read_meta
 from ..image.presets import PRESETS, preset_meta
-from ..inversion import invert_image
+from ..inversion import MEL_METHOD, invert_image
 from ..phase import DEFAULT_METHOD, METHODS, parse_n_iter
 from ..phase.options import PhaseOptions
 from ..phase.transform import fft_workers
@@ -91,9 +91,9 @@ def invert_one(job: Job, args: argparse.Namespace, workers: int) -> dict:
     """Invert one image to its output file; returns its row of scores and notes."""
     data = job.source.read_bytes()
     fallback, frames_from = picture_meta(job, data, args)
-    options = PhaseOptions(method=args.method, n_iter=args.n_iter, random_state=args.seed)
+    options = PhaseOptions(n_iter=args.n_iter, random_state=args.seed)
     result = invert_image(
-        data, job.source, **options.keywords(), fallback=fallback,
+        data, job.source, **{**options.keywords(), "method": args.method}, fallback=fallback,
         loudness_known=args.peak_db is not None, normalise_dbfs=NORMALISED_PEAK_DBFS,
         floor_silence=args.floor_silence, max_pixels=args.max_pixels, workers=workers,
         score=True,
@@ -106,7 +106,7 @@ def invert_one(job: Job, args: argparse.Namespace, workers: int) -> dict:
     row = {"image": str(job.source), "output": str(job.output),
            "consistency_sc_db": round(result.consistency_sc_db, 3),
            "seconds": round(result.meta.length / result.meta.sr, 6), "sr": result.meta.sr,
-           "frames": result.meta.n_frames, "frames_from": frames_from, "method": args.method,
+           "frames": result.meta.n_frames, "frames_from": frames_from, "method": result.method,
            "n_iter": args.n_iter}
     return {"row": row, "notes": notes}
 
@@ -218,7 +218,9 @@ def add_parser(commands) -> None:
                         help="images inverted at once (default: all cores)")
     invert.add_argument("--overwrite", action="store_true", help="redo existing outputs")
     invert.add_argument("--format", choices=("wav", "flac"), default="wav")
-    invert.add_argument("--method", choices=METHODS[1:], default=DEFAULT_METHOD)
+    invert.add_argument("--method", choices=METHODS[1:],
+                        help=f"phase method (default: {MEL_METHOD} for mel pictures, "
+                        f"{DEFAULT_METHOD} for the others)")
     invert.add_argument("--n-iter", type=_n_iter, default=100,
                         help="phase iterations, or 'auto': stop when they stop improving")
     invert.add_argument("--seed", type=int, default=0)
