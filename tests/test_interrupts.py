@@ -26,6 +26,7 @@ pytestmark = pytest.mark.skipif(not Path("/proc/self/status").exists(),
                                 reason="named pipes and /proc/<pid>/status (Linux)")
 
 SPECIMG = str(Path(sys.executable).parent / "specimg")
+STARTED: list[subprocess.Popen] = []
 SIGNALS = [signal.SIGINT, signal.SIGTERM]
 SR, SECONDS = 8000, 4.0
 
@@ -63,11 +64,24 @@ def default_signals() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
+@pytest.fixture(autouse=True)
+def no_run_left_behind():
+    """A failed test leaves no run waiting at a gate: its whole process group is killed."""
+    yield
+    while STARTED:
+        process = STARTED.pop()
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
 def start(paths: list[Path], out: Path, jobs: int = 2) -> subprocess.Popen:
     command = [SPECIMG, "invert", *map(str, paths), "-o", str(out), "-j", str(jobs),
                "--n-iter", "200"]
-    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            preexec_fn=default_signals)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, preexec_fn=default_signals, start_new_session=True)
+    STARTED.append(process)
+    return process
 
 
 def open_gate(gate: Path) -> int | None:
@@ -95,14 +109,27 @@ def wait_for(predicate, what: str, seconds: float = 120.0):
     return value
 
 
-def delivered(process: subprocess.Popen, sig: int) -> bool:
-    """Whether ``sig`` has reached the process's handler (no longer pending; Linux)."""
+def signal_masks(process: subprocess.Popen, *fields: str) -> list[int] | None:
+    """The process's signal masks named ``fields`` in /proc/<pid>/status; None once it is gone."""
     try:
         status = Path(f"/proc/{process.pid}/status").read_text().splitlines()
-    except FileNotFoundError:  # gone: it was
-        return True
-    masks = [int(line.split()[1], 16) for line in status if line.startswith(("SigPnd", "ShdPnd"))]
-    return not any(mask & (1 << (sig - 1)) for mask in masks)
+    except FileNotFoundError:
+        return None
+    return [int(line.split()[1], 16) for line in status if line.startswith(fields)]
+
+
+def delivered(process: subprocess.Popen, sig: int) -> bool:
+    """Whether ``sig`` has reached the process's handler (no longer pending; Linux)."""
+    masks = signal_masks(process, "SigPnd", "ShdPnd")
+    return masks is None or not any(mask & (1 << (sig - 1)) for mask in masks)
+
+
+def in_main(process: subprocess.Popen) -> bool:
+    """Whether the command's ``main`` runs: its first step is catching SIGTERM. Before it, the
+    interpreter is starting, and a Ctrl-C there is CPython's own affair (it prints a traceback
+    from its start-up, or even swallows it while it sets up ``sys.path``)."""
+    masks = signal_masks(process, "SigCgt")
+    return masks is None or bool(masks[0] & (1 << (signal.SIGTERM - 1)))
 
 
 def finish(process: subprocess.Popen, gates: dict[Path, bool]) -> str:
@@ -152,11 +179,13 @@ def rerun_does_the_rest(paths: list[Path], out: Path, done_before: int) -> None:
 @pytest.mark.parametrize("sig", SIGNALS)
 @pytest.mark.parametrize("delay", [0.0, 0.3, 1.0])
 def test_interrupted_while_starting(tmp_path, sig, delay):
-    """Before the pool starts: during the interpreter's start, the imports, the job list."""
+    """Before the pool starts: as the command's main begins, during the imports of numpy and
+    librosa (a second or more), the job list."""
     names = [*(f"img{i:02d}.png" for i in range(8)), "gate_end.png"]
     paths = inputs(tmp_path / "images", names)
     out = tmp_path / "out"
     process = start(paths, out)
+    wait_for(lambda: in_main(process), "the command's main")
     time.sleep(delay)
     process.send_signal(sig)
     stderr = finish(process, {paths[-1]: False})

@@ -11,6 +11,8 @@ The subcommands live in :mod:`.encode`, :mod:`.invert` and :mod:`.info`; the rul
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -20,12 +22,31 @@ INTERRUPTED = ("specimg: interrupted; finished outputs are kept, none is partial
                "command again to do the rest")
 
 
+@contextlib.contextmanager
+def _signals_held():
+    """Hold Ctrl-C and SIGTERM until the block is done, then act on the first that came.
+
+    Around the libraries' imports: a signal inside a C extension's import (numpy's) surfaces
+    as an ImportError with a traceback, not as an interrupt."""
+    held: list[int] = []
+    previous = {sig: signal.signal(sig, lambda signum, frame: held.append(signum))
+                for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    if held:
+        signal.raise_signal(held[0])
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; its exit status. Ctrl-C or SIGTERM at any point, the imports of the
     libraries included, ends it with one line and no partial output (status 130 or 143)."""
     exit_on_sigterm()
     try:
-        from .commands import UsageError, build_parser  # numpy, librosa...: seconds
+        with _signals_held():
+            from .commands import UsageError, build_parser  # numpy, librosa...: seconds
 
         args = build_parser().parse_args(argv)
         try:
