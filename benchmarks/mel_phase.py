@@ -14,18 +14,19 @@ best single gain; dB, lower is better; seconds: wall time from decoded mel power
 - `own_inverse`: the format's own inverse, `librosa.feature.inverse.mel_to_audio(M, n_iter=32)`
   written out as its two calls (`mel_to_stft`, then `griffinlim` with momentum 0.99 and a
   random start), so that the random start can be seeded (`random_state=0`);
-- `two_step`: specimg's path before this method: the same least-squares magnitudes
-  (`specimg.core.mel.mel_to_magnitude`), then `pghi_raar`, 100 iterations;
+- `two_step`: specimg's path for other methods: its own least-squares magnitudes
+  (`specimg.core.mel.mel_to_magnitude`, a projected-gradient fit), then `pghi_raar`, 100
+  iterations;
 - `start_then_raar`: the two-step path from mel_gla's start instead (`fit_mel_bands` from a flat
   spectrum, fixed, then `pghi_raar` 100): what the start alone brings;
 - `mel_gla_<n>`: `specimg.phase.reconstruct(M, ..., "mel_gla", filters=...)` at n iterations,
   and `mel_gla_100_blend_0`: the same without the start's share in the targets (`blend=0`);
-- true-phase floors (no seconds): `true_phase_least_squares` (the least-squares magnitudes
-  with the clip's phase), `true_phase_start` (mel_gla's start, `fit_mel_bands` from a flat
-  spectrum, with the clip's phase), `true_phase_best` (the clip's own magnitudes refitted to
-  the picture's bands by 100 multiplicative steps, `fit_mel_bands(start=|S|)`: the linear
-  magnitude consistent with the bands nearest the truth that this fit reaches, with the clip's
-  phase).
+- true-phase floors (no seconds): `true_phase_least_squares` (specimg's least-squares
+  magnitudes with the clip's phase), `true_phase_start` (mel_gla's start, `fit_mel_bands`
+  from a flat spectrum, with the clip's phase), `true_phase_best` (the clip's own magnitudes
+  refitted to the picture's bands by 100 multiplicative steps, `fit_mel_bands(start=|S|)`: the
+  linear magnitude consistent with the bands nearest the truth that this fit reaches, with the
+  clip's phase).
 
     python benchmarks/mel_phase.py [--clips N] [--sizes 256 512] [--json benchmarks/mel-phase.json]
 
@@ -99,11 +100,13 @@ def score_clip(y: np.ndarray, n_mels: int) -> dict:
     top = int(np.flatnonzero(filters.sum(0) > 0).max()) + 1
     D, M = picture(y, meta)
     S, phase = np.abs(D), np.angle(D)
+    own_fit, own_fit_s = timed(librosa.feature.inverse.mel_to_stft, M, sr=CONFIG.sr,
+                               n_fft=CONFIG.n_fft, power=2.0)
     fitted, fit_s = timed(mel_to_magnitude, M, CONFIG)
     runs = {
-        "own_inverse": timed(librosa.griffinlim, fitted, n_iter=32, hop_length=CONFIG.hop_length,
-                             n_fft=CONFIG.n_fft, length=length, momentum=0.99, init="random",
-                             random_state=0),
+        "own_inverse": timed(librosa.griffinlim, own_fit, n_iter=32,
+                             hop_length=CONFIG.hop_length, n_fft=CONFIG.n_fft, length=length,
+                             momentum=0.99, init="random", random_state=0),
         "two_step": timed(reconstruct, fitted, CONFIG, "pghi_raar", length=length, n_iter=100,
                           workers=1),
     }
@@ -117,7 +120,7 @@ def score_clip(y: np.ndarray, n_mels: int) -> dict:
         runs[f"mel_gla_{n}"] = timed(reconstruct, M, CONFIG, "mel_gla", length=length,
                                      n_iter=n, filters=filters, workers=1)
     row = {name: {"sc_db": sc_db(S, signal, top),
-                  "seconds": seconds + (fit_s if name in ("own_inverse", "two_step") else 0.0)}
+                  "seconds": seconds + {"own_inverse": own_fit_s, "two_step": fit_s}.get(name, 0.0)}
            for name, (signal, seconds) in runs.items()}
     scale = np.sqrt(np.sum(M) / np.sum(filters @ S**2))  # the truth on the picture's scale
     floors = {"true_phase_least_squares": fitted, "true_phase_start": start,
