@@ -24,10 +24,12 @@ from pathlib import Path
 #: differ, within :data:`TOLERANCES`. Every other stored value has the same bits on every CPU.
 CPU_DEPENDENT = "librosa_fgla"
 #: Largest differences allowed in :data:`CPU_DEPENDENT`'s values, by column (their units),
-#: and in its reconstructions' samples (``audio``, full scale 1.0).
+#: and in its reconstructions' samples (``audio``, full scale 1.0). Measured on the default
+#: study, AVX-512 against numpy without X86_V3 and numba generic: samples 0.0127, PESQ 0.0062,
+#: LSD 0.0007 dB, SNR 0.0002 dB, SC 0.0001 dB, STOI below its 4th decimal.
 TOLERANCES: dict[str, float] = {
-    "sc_db": 0.05, "consistency_sc_db": 0.05, "lsd_db": 0.05, "snr_db": 0.05,
-    "loudness_error_db": 0.05, "pesq_wb": 0.05, "stoi": 0.005, "audio": 0.05,
+    "sc_db": 0.01, "consistency_sc_db": 0.01, "lsd_db": 0.01, "snr_db": 0.01,
+    "loudness_error_db": 0.01, "pesq_wb": 0.05, "stoi": 0.005, "audio": 0.05,
 }
 _NUMBER = re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?")
 
@@ -82,7 +84,8 @@ def _numbers(name: str, data: bytes) -> dict[str, float] | None:
                 try:
                     numbers[column] = float(cell)
                 except (TypeError, ValueError):
-                    labels.append(str(cell))
+                    if cell:
+                        labels.append(str(cell))
             found.update({f"{index}:{'/'.join(labels)}:{column}": value
                           for column, value in numbers.items()})
         return found

@@ -30,20 +30,26 @@ PARAMS = {**TINY,
                      "methods": ["oracle", "fgla", "pghi_raar", "librosa_fgla"]},
           "report": {"encoding": "specshow", "method": "pghi_raar"}}
 FILES = ("speech_vm-options.wav", "SOURCES.csv")
+#: Without AVX2, libjpeg-turbo (Pillow's JPEG) takes its SSE2 path and the C library its
+#: functions without FMA: set with numpy's X86_V3 off.
+NO_AVX2 = {"JSIMD_FORCESSE2": "1",
+           "GLIBC_TUNABLES": "glibc.cpu.hwcaps=-AVX2_Usable,-FMA_Usable,-AVX2,-FMA"}
 #: Variables that choose the code paths; the default run has none of them.
-EMULATION = ("NPY_DISABLE_CPU_FEATURES", "NUMBA_CPU_NAME", "NUMBA_CACHE_DIR")
+EMULATION = ("NPY_DISABLE_CPU_FEATURES", "NUMBA_CPU_NAME", "NUMBA_CACHE_DIR", *NO_AVX2)
 
 
 def feature_levels() -> list[tuple[str, dict[str, str]]]:
     """``(name, environment)`` of each emulated CPU: numpy's dispatch targets this machine has,
-    switched off cumulatively from the top, then numba's generic target."""
+    switched off cumulatively from the top (with X86_V3, :data:`NO_AVX2` too), then numba's
+    generic target."""
     from numpy._core import _multiarray_umath as umath
 
     targets = [name for name in umath.__cpu_dispatch__ if umath.__cpu_features__.get(name)]
     levels = []
     for count in range(1, len(targets) + 1):
         off = " ".join(reversed(targets[-count:]))
-        levels.append((f"numpy without {off}", {"NPY_DISABLE_CPU_FEATURES": off}))
+        env = {"NPY_DISABLE_CPU_FEATURES": off, **(NO_AVX2 if "X86_V3" in off.split() else {})}
+        levels.append((f"numpy without {off}", env))
     levels.append(("numba generic", {"NUMBA_CPU_NAME": "generic"}))
     return levels
 
