@@ -134,14 +134,14 @@ def _compare(name: str, old: bytes, new: bytes, tolerant: bool) -> tuple[float, 
     before, after = _numbers(name, old), _numbers(name, new)
     if before is None or after is None or before.keys() != after.keys():
         return 0.0, "", True
-    largest, worst, beyond = 0.0, "", False
+    largest, worst, beyond = 0.0, "", False  # the largest beyond tolerance, if any
     for where, value in before.items():
         other = after[where]
         same = value == other or (math.isnan(value) and math.isnan(other))
         gap = 0.0 if same else abs(value - other)
-        if gap > largest:
-            largest, worst = gap, where
-        beyond |= gap > _tolerance(where, tolerant)
+        outside = gap > _tolerance(where, tolerant)
+        if (outside, gap) > (beyond, largest):
+            largest, worst, beyond = gap, where, outside
     # the numbers within tolerance: the rest of the text must be the same
     beyond |= (_NUMBER.sub("#", old.decode(errors="replace"))
                != _NUMBER.sub("#", new.decode(errors="replace")))
@@ -185,8 +185,9 @@ def lock_outs(lock: bytes) -> dict[str, str]:
 
 def lock_differences(expected: bytes, actual: bytes, *, files_differing: set[str] = frozenset(),
                      tolerant: bool = False) -> list[Row]:
-    """(``dvc.lock: path``, md5, md5, "") of each dvc.lock output whose hash differs, or one
-    row for dvc.lock if only its other entries differ. With ``tolerant``, the outputs that
+    """(``dvc.lock: path``, md5, md5, "") of each dvc.lock output whose hash differs and that
+    is not in ``files_differing``, or one row for dvc.lock if only its other entries differ.
+    With ``tolerant``, the outputs that
     are or hold :data:`CPU_DEPENDENT`'s reconstructions, and the metrics files whose
     differences lie within tolerance (not in ``files_differing``), are left out: their
     contents were compared file by file."""
@@ -194,9 +195,9 @@ def lock_differences(expected: bytes, actual: bytes, *, files_differing: set[str
         return []
     before, after = lock_outs(expected), lock_outs(actual)
 
-    def excused(path: str) -> bool:
-        return tolerant and (tolerated_path(path) or (
-            path.startswith("metrics/") and path not in files_differing))
+    def excused(path: str) -> bool:  # listed as a file already, or compared within tolerance
+        return path in files_differing or (tolerant and (
+            tolerated_path(path) or path.startswith("metrics/")))
 
     rows = [(f"dvc.lock: {path}", before.get(path, "missing")[:12],
              after.get(path, "missing")[:12], "")
