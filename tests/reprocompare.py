@@ -199,11 +199,11 @@ def lock_differences(expected: bytes, actual: bytes, *, files_differing: set[str
         return path in files_differing or (tolerant and (
             tolerated_path(path) or path.startswith("metrics/")))
 
+    changed = [path for path in sorted(before.keys() | after.keys())
+               if before.get(path) != after.get(path)]
     rows = [(f"dvc.lock: {path}", before.get(path, "missing")[:12],
-             after.get(path, "missing")[:12], "")
-            for path in sorted(before.keys() | after.keys())
-            if before.get(path) != after.get(path) and not excused(path)]
-    if not rows and not tolerant:
+             after.get(path, "missing")[:12], "") for path in changed if not excused(path)]
+    if not changed and not tolerant:
         rows.append(("dvc.lock", md5(expected)[:12], md5(actual)[:12], "outside its outs"))
     return rows
 
