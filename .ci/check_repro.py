@@ -1,10 +1,16 @@
-"""CI's reproducibility check (`make check-repro`), in two parts.
+"""CI's reproducibility check (`make check-repro`), in three parts.
 
 This checkout: `dvc status` must show no code, data or params dependency changed since dvc.lock
 was written, so the committed dvc.lock and metrics are those of the committed code and params.
 Cached outputs that are only absent are fine (a fresh clone has no DVC cache, and the project
-no remote); rerunning the full study to compare its results (about 6 minutes on 2 cores) is
-left out.
+no remote).
+
+The study: the tracked files copied to a temporary folder, and the default study run there
+from scratch (`dvc repro`, no dvc.lock); every output's md5 in the rerun's dvc.lock and every
+metrics file must be those committed, byte for byte. The one exception (tests/reprocompare.py,
+CPU_DEPENDENT): on a CPU without AVX2, librosa_fgla's outputs and scores may differ within
+their tolerances. A table names what differs. About 6 minutes on 2 cores; `--skip-study`
+leaves it out.
 
 The tiny study: the pipeline on the tests' tiny parameter set (TINY in tests/tinyproject.py), in
 a temporary copy, so that this checkout's params.yaml, dvc.lock and outputs are untouched:
@@ -14,8 +20,10 @@ must write the same dvc.lock, byte for byte, and the same files under metrics/.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -25,6 +33,7 @@ from pathlib import Path
 import yaml
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests"))
 BIN = Path(sys.executable).parent
 NOT_PULLED = "not in cache"  # a cached output neither produced nor pulled here
 
@@ -117,7 +126,6 @@ def snapshot(project: Path) -> dict[str, bytes]:
 
 
 def check_tiny() -> bool:
-    sys.path.insert(0, str(REPO / "tests"))
     from tinyproject import make_project
 
     with tempfile.TemporaryDirectory(prefix="check-repro-") as tmp:
@@ -146,8 +154,79 @@ def check_tiny() -> bool:
     return True
 
 
+def tracked_copy(destination: Path) -> Path:
+    """The files git tracks in this checkout (as they are in the working tree), copied to
+    ``destination``, with git and DVC set up there as in a fresh clone."""
+    names = subprocess.run(["git", "ls-files", "-z"], cwd=REPO, capture_output=True,
+                           check=True).stdout.decode().split("\0")
+    for name in filter(None, names):
+        source = REPO / name
+        if source.is_file():
+            (destination / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, destination / name)
+    subprocess.run(["git", "init", "-q"], cwd=destination, check=True)
+    return destination
+
+
+def committed_results(project: Path) -> dict[str, bytes]:
+    """dvc.lock and the metrics files that pipeline outputs hold, from ``project``."""
+    lock = (project / "dvc.lock").read_bytes()
+    outs = pipeline_outs(yaml.safe_load(lock) or {})
+    files = {"dvc.lock": lock}
+    for path in sorted((project / "metrics").rglob("*")):
+        name = path.relative_to(project).as_posix()
+        if path.is_file() and produced(name, outs):
+            files[name] = path.read_bytes()
+    return files
+
+
+def rerun_study(workdir: Path) -> tuple[dict[str, bytes], float]:
+    """The default study run from scratch in a tracked copy under ``workdir``: its dvc.lock
+    and metrics files (:func:`committed_results`), and the seconds `dvc repro` took."""
+    project = tracked_copy(workdir / "study")
+    lock = yaml.safe_load((project / "dvc.lock").read_text()) or {}
+    for out in pipeline_outs(lock):  # nothing committed may stand in for a rerun's output
+        target = project / out
+        if target.is_dir():
+            shutil.rmtree(target)
+        elif target.exists():
+            target.unlink()
+    (project / "dvc.lock").unlink()
+    started = time.perf_counter()
+    dvc(project, "repro")
+    return committed_results(project), time.perf_counter() - started
+
+
+def check_study() -> bool:
+    from reprocompare import differences, lock_outs, numpy_has_avx2, table
+
+    committed = committed_results(REPO)
+    with tempfile.TemporaryDirectory(prefix="check-repro-study-") as tmp:
+        rerun, seconds = rerun_study(Path(tmp))
+    tolerant = not numpy_has_avx2()
+    rows = differences(committed, rerun, tolerant=tolerant)
+    what = (f"the md5 of every out in dvc.lock ({len(lock_outs(committed['dvc.lock']))}) and "
+            f"{len(committed) - 1} metrics files")
+    if rows:
+        print(f"study (dvc repro from scratch, {seconds:.0f} s): {len(rows)} differ from the "
+              "committed results:")
+        print(table(rows))
+        print("  if the code or params changed on purpose, run `make repro` and commit "
+              "dvc.lock and metrics/")
+        return False
+    print(f"study (dvc repro from scratch, {seconds:.0f} s): {what} as committed"
+          + (" (librosa_fgla within tolerance: no AVX2)" if tolerant else ", byte for byte"))
+    return True
+
+
 def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--skip-study", action="store_true",
+                        help="leave out the rerun of the default study (about 6 min)")
+    args = parser.parse_args()
     results = [check_checkout(), check_tiny()]
+    if not args.skip_study:
+        results.append(check_study())
     return 0 if all(results) else 1
 
 

@@ -8,6 +8,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from .core import portable
 from .core.audio import NO_SAMPLES, Mixdown, TailPolicy, load_audio, stream_clips
 from .core.mel import mel_spectrogram
 from .core.spectrum import stft
@@ -38,7 +39,7 @@ def audio_to_image(y: np.ndarray, fmt: PictureFormat) -> bytes:
     if fmt.encoder is not None:
         return fmt.encoder(y, *fmt.size)
     config = fmt.stft
-    S = np.abs(stft(y, config))
+    S = portable.magnitude(stft(y, config))
     if fmt.y_axis == "mel":  # the square root of mel power: its dB are those of the power
         S = np.sqrt(mel_spectrogram(S, config, n_mels=fmt.n_mels, fmin=fmt.fmin,
                                     fmax=fmt.fmax or None))

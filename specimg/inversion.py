@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .core import portable
 from .core.mel import mel_to_magnitude
 from .core.spectrum import stft, unit_to_magnitude
 from .image.codec import MAX_PIXELS, decode_image
@@ -190,7 +191,7 @@ def consistency_sc_db(y: np.ndarray, S: np.ndarray, meta: ImageMeta, method: str
     """
     if len(y) == 0:  # a picture of no samples: librosa cannot frame an empty signal
         return spectral_convergence_db(S, np.zeros_like(S))
-    rebuilt = np.abs(stft(y, meta.stft))
+    rebuilt = portable.magnitude(stft(y, meta.stft))
     if meta.y_axis != "mel":
         return spectral_convergence_db(S, rebuilt)
     filters, power = mel_filter_bank(meta), meta.mel_power

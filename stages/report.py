@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from specimg.core.audio import read_audio
+from specimg.core.portable import magnitude
 from specimg.core.spectrum import stft
 from specimg.study.plots import plot_convergence, plot_per_clip, plot_rate, plot_spectrograms
 from specimg.study.report import ClipSection, Player, findings, kind_finding, render_report
@@ -50,7 +51,7 @@ def clip_section(clip_scores: tuple[dict, pd.DataFrame], args: argparse.Namespac
     picture = plot_spectrograms([
         ("original", np.load(args.spec_dir / f"{clip_id}.mag.npy")),
         (f"decoded {encoding} image", S_decoded),
-        (f"{method} reconstruction", np.abs(stft(y, config))),
+        (f"{method} reconstruction", magnitude(stft(y, config))),
     ], config.sr, config.hop_length, float(params["stft"]["top_db"]))
     picture_path = write_atomic(args.assets_dir / f"{clip_id}.png", picture)
     players = {

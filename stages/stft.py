@@ -6,9 +6,8 @@ import argparse
 from functools import partial
 from pathlib import Path
 
-import numpy as np
-
 from specimg.core.audio import read_audio
+from specimg.core.portable import angle, magnitude
 from specimg.core.spectrum import StftConfig, stft
 from specimg.util.fileio import write_npy
 from stages.common import absolute, load_params, map_items, read_manifest, run, stft_config
@@ -17,8 +16,8 @@ from stages.common import absolute, load_params, map_items, read_manifest, run, 
 def stft_clip(clip_id: str, clips_dir: Path, spec_dir: Path, config: StftConfig) -> None:
     y, _ = read_audio(clips_dir / f"{clip_id}.flac")
     D = stft(y, config)
-    write_npy(spec_dir / f"{clip_id}.mag.npy", np.abs(D))
-    write_npy(spec_dir / f"{clip_id}.phase.npy", np.angle(D))
+    write_npy(spec_dir / f"{clip_id}.mag.npy", magnitude(D))
+    write_npy(spec_dir / f"{clip_id}.phase.npy", angle(D))
 
 
 def main() -> None:

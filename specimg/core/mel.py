@@ -5,6 +5,7 @@ from __future__ import annotations
 import librosa
 import numpy as np
 
+from . import portable
 from .spectrum import StftConfig
 
 __all__ = ["MEL_NORMS", "NNLS_ITER", "mel_filters", "mel_spectrogram", "mel_to_magnitude", "nnls"]
@@ -104,7 +105,9 @@ def mel_to_magnitude(
     """
     M = np.asarray(M, np.float32)
     basis = mel_filters(config, n_mels=M.shape[0], fmin=fmin, fmax=fmax, htk=htk, norm=norm)
-    return np.power(nnls(basis, M), 1.0 / power).astype(np.float32)
+    fitted = nnls(basis, M)
+    root = np.sqrt(fitted) if power == 2 else portable.power(fitted, 1.0 / power)
+    return root.astype(np.float32)
 
 
 def nnls(A: np.ndarray, B: np.ndarray, *, n_iter: int = NNLS_ITER) -> np.ndarray:

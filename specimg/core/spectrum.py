@@ -11,6 +11,8 @@ from dataclasses import asdict, dataclass
 import librosa
 import numpy as np
 
+from . import portable
+
 #: Magnitudes below this (amplitude, full scale 1.0) are treated as this in dB maps: -200 dB.
 AMIN = 1e-10
 #: Levels at or below half an 8-bit step count as the dB floor when decoding it as silence.
@@ -75,11 +77,12 @@ def window_function(window: str, n_fft: int) -> np.ndarray:
     """Periodic (DFT-even) analysis window, float64, as ``scipy.signal.get_window(window,
     n_fft, fftbins=True)``.
 
-    Hann, the default, is computed here with scipy's own arithmetic (the same bits): importing
-    ``scipy.signal`` costs about half a second, paid by every process that inverts a picture.
+    Hann, the default, is computed here with scipy's arithmetic but the cosine of
+    :mod:`.portable` (the same bits on every CPU): importing ``scipy.signal`` also costs about
+    half a second, paid by every process that inverts a picture.
     """
     if window in ("hann", "hanning") and n_fft > 1:
-        return 0.5 + 0.5 * np.cos(np.linspace(-np.pi, np.pi, n_fft + 1)[:-1])
+        return 0.5 + 0.5 * portable.cos(np.linspace(-np.pi, np.pi, n_fft + 1)[:-1])
     import scipy.signal
 
     return scipy.signal.get_window(window, n_fft, fftbins=True)
@@ -104,8 +107,7 @@ def stft(y: np.ndarray, config: StftConfig, *, pad_mode: str = "constant") -> np
         np.asarray(y, dtype=np.float32),
         n_fft=config.n_fft,
         hop_length=config.hop_length,
-        win_length=config.win_length,
-        window=config.window,
+        window=stft_window(config),
         center=config.center,
         pad_mode=pad_mode,
     )
@@ -117,8 +119,7 @@ def istft(D: np.ndarray, config: StftConfig, length: int | None = None) -> np.nd
         D,
         hop_length=config.hop_length,
         n_fft=config.n_fft,
-        win_length=config.win_length,
-        window=config.window,
+        window=stft_window(config),
         center=config.center,
         length=length,
     )
@@ -126,7 +127,7 @@ def istft(D: np.ndarray, config: StftConfig, length: int | None = None) -> np.nd
 
 def peak_db(S: np.ndarray) -> float:
     """Peak of a magnitude spectrogram in dB re amplitude 1.0 (at least ``20*log10(AMIN)``)."""
-    return float(20.0 * np.log10(max(float(np.max(S, initial=0.0)), AMIN)))
+    return float(20.0 * portable.log10(max(float(np.max(S, initial=0.0)), AMIN)))
 
 
 #: How image levels stand for values: linear in dB (``db``) or a power law (``power``).
@@ -169,11 +170,11 @@ def magnitude_to_unit(S: np.ndarray, peak: float, top_db: float, *, scale: str =
     """
     _check_scale(scale, exponent)
     if scale == "power":
-        ratio = np.asarray(S, np.float64) / 10.0 ** (peak / 20.0)
-        return np.clip(ratio**exponent, 0.0, 1.0).astype(np.float32)
+        ratio = np.asarray(S, np.float64) / portable.exp10(peak / 20.0)
+        return np.clip(portable.power(ratio, exponent), 0.0, 1.0).astype(np.float32)
     if top_db <= 0:
         raise ValueError(f"top_db must be positive, got {top_db}")
-    db = 20.0 * np.log10(np.maximum(S, AMIN))
+    db = 20.0 * portable.log10(np.maximum(S, AMIN))
     return np.clip((db - (peak - top_db)) / top_db, 0.0, 1.0).astype(np.float32)
 
 
@@ -207,9 +208,10 @@ def unit_to_magnitude(
     _check_scale(scale, exponent)
     levels = np.clip(levels, 0.0, 1.0)
     if scale == "power":
-        S = (10.0 ** (peak / 20.0) * np.power(levels, 1.0 / exponent)).astype(np.float32)
+        S = portable.exp10(peak / 20.0) * portable.power(levels, 1.0 / exponent)
+        S = S.astype(np.float32)
     else:
-        S = np.power(10.0, (peak - top_db + top_db * levels) / 20.0).astype(np.float32)
+        S = portable.exp10((peak - top_db + top_db * levels) / 20.0).astype(np.float32)
     if floor_silence:
         S[levels <= FLOOR_LEVEL] = 0.0
     return S

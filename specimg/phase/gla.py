@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from ..core.portable import log10, polar
 from ..core.spectrum import StftConfig
 from .transform import Stft, _in_parallel, _kernel, threads_of
 
@@ -85,7 +86,7 @@ def consistency_db(rebuilt: np.ndarray, magnitude: np.ndarray) -> float:
     Both frame-major, ``(n_frames, n_bins)``: ``rebuilt`` complex64, ``magnitude`` float32.
     """
     error, total = _magnitude_error(_floats(rebuilt), magnitude)
-    return 10.0 * np.log10((error + 1e-30) / (total + 1e-30))
+    return float(10.0 * log10((error + 1e-30) / (total + 1e-30)))
 
 
 def _floats(array: np.ndarray) -> np.ndarray:
@@ -180,7 +181,7 @@ def initial_coefficients(S: np.ndarray, transform: Stft, init_phase: np.ndarray 
     magnitude = np.ascontiguousarray(S.T, dtype=np.float32)
     if init_phase is None:
         init_phase = random_phase(S.shape, random_state)
-    coefficients = np.ascontiguousarray(magnitude * np.exp(1j * init_phase.T), np.complex64)
+    coefficients = np.ascontiguousarray(polar(magnitude, init_phase.T))
     return magnitude, coefficients
 
 

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..core.mel import mel_filters
+from ..core.portable import polar
 from ..core.spectrum import StftConfig
 from .gla import _EPS, _fgla_update, _floats
 from .pghi import pghi
@@ -267,7 +268,7 @@ def mel_griffin_lim(
     M = M / peak
     start = fit_mel_bands(M, filters, power=power, workers=workers)
     phase = pghi(start, config, pghi_tol_db, random_state)
-    coefficients = np.ascontiguousarray((start * np.exp(1j * phase)).T, np.complex64)
+    coefficients = np.ascontiguousarray(polar(start, phase).T)
     prior = np.ascontiguousarray(start.T, np.float32)
     bands, target = _Bands(filters), np.empty(coefficients.shape, np.float32)
     wanted = np.ascontiguousarray(M.T, np.float32)

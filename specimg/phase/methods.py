@@ -34,6 +34,7 @@ from collections.abc import Callable
 import librosa
 import numpy as np
 
+from ..core.portable import polar
 from ..core.spectrum import StftConfig
 from .gla import AUTO_MAX_ITER, AUTO_TOL_DB, griffin_lim
 from .pghi import pghi
@@ -176,7 +177,7 @@ def _with_phase(S: np.ndarray, phase: np.ndarray, config: StftConfig, length: in
                 workers: int) -> np.ndarray:
     """The least-squares signal of magnitudes ``S`` with ``phase`` (radians)."""
     transform = Stft(config, length, workers)
-    coefficients = np.ascontiguousarray((S * np.exp(1j * phase)).T, np.complex64)
+    coefficients = np.ascontiguousarray(polar(S, phase).T)
     return transform.signal(transform.inverse(coefficients))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..core.portable import LN10, log
 from ..core.spectrum import StftConfig
 from .gla import random_phase
 from .transform import _kernel
@@ -52,12 +53,12 @@ def pghi(S: np.ndarray, config: StftConfig, tol_db: float = 70.0,
     """
     n_fft, hop = config.n_fft, config.hop_length
     gamma = HANN_GAMMA * config.window_length**2
-    log_s = np.log(np.maximum(np.asarray(S, np.float64), 1e-30))
+    log_s = log(np.maximum(np.asarray(S, np.float64), 1e-30))
     bins = np.arange(S.shape[0])[:, None]
     time_step = (hop * n_fft / gamma) * _derivative(log_s, 0) + 2 * np.pi * hop * bins / n_fft
     freq_step = -(gamma / (hop * n_fft)) * _derivative(log_s, 1)
     phase = random_phase(S.shape, random_state)
-    span = tol_db * np.log(10) / 20
+    span = tol_db * LN10 / 20
     relative = (log_s - log_s.max() + span) / span
     level = np.where(relative >= 0, np.minimum(relative * PGHI_LEVELS, PGHI_LEVELS - 1), -1)
     level = level.astype(np.int16)

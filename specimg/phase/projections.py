@@ -20,6 +20,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from ..core.portable import angle
 from ..core.spectrum import StftConfig
 from .gla import _EPS, _floats, griffin_lim, initial_coefficients
 from .transform import Stft, _in_parallel, _kernel, threads_of
@@ -160,7 +161,7 @@ def raar_gla(
                 callback(iteration, projected)
             _in_parallel(pool, parts, _raar_step, rows, _floats(projected), magnitude,
                          relaxation, _floats(c), _floats(reflected))
-    phase = np.angle(c).T
+    phase = angle(c).T
     later = None if callback is None else (lambda i, rebuilt: callback(raar_iter + i, rebuilt))
     return griffin_lim(S, config, length=length, n_iter=n_iter, alpha=alpha, beta=beta,
                        gamma=gamma, init_phase=phase, workers=workers, callback=later,

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 import librosa
 import numpy as np
 
+from ..core import portable
 from ..core.spectrum import StftConfig, stft
 
 #: Power floor (amplitude squared, full scale 1.0): -200 dB.
@@ -28,7 +29,7 @@ def snr_db(reference: np.ndarray, estimate: np.ndarray) -> float:
     """
     n = min(len(reference), len(estimate))
     ref, est = np.asarray(reference[:n], np.float64), np.asarray(estimate[:n], np.float64)
-    return float(10.0 * np.log10((np.sum(ref**2) + EPS) / (np.sum((ref - est) ** 2) + EPS)))
+    return float(10.0 * portable.log10((np.sum(ref**2) + EPS) / (np.sum((ref - est) ** 2) + EPS)))
 
 
 def spectral_convergence_db(S_reference: np.ndarray, S_estimate: np.ndarray) -> float:
@@ -38,7 +39,7 @@ def spectral_convergence_db(S_reference: np.ndarray, S_estimate: np.ndarray) -> 
     """
     ref, est = _same_frames(S_reference, S_estimate)
     error = np.sum((est - ref) ** 2)
-    return float(10.0 * np.log10((error + EPS) / (np.sum(ref**2) + EPS)))
+    return float(10.0 * portable.log10((error + EPS) / (np.sum(ref**2) + EPS)))
 
 
 def log_spectral_distance_db(
@@ -51,9 +52,9 @@ def log_spectral_distance_db(
     inaudible, near-silent bins do not dominate.
     """
     ref, est = _same_frames(S_reference, S_estimate)
-    floor = 10.0 * np.log10(np.max(ref**2, initial=0.0) + EPS) - top_db
-    ref_db = np.maximum(10.0 * np.log10(ref**2 + EPS), floor)
-    est_db = np.maximum(10.0 * np.log10(est**2 + EPS), floor)
+    floor = 10.0 * portable.log10(np.max(ref**2, initial=0.0) + EPS) - top_db
+    ref_db = np.maximum(10.0 * portable.log10(ref**2 + EPS), floor)
+    est_db = np.maximum(10.0 * portable.log10(est**2 + EPS), floor)
     return float(np.mean(np.sqrt(np.mean((ref_db - est_db) ** 2, axis=0))))
 
 
@@ -63,7 +64,7 @@ def loudness_error_db(reference: np.ndarray, estimate: np.ndarray) -> float:
     0 dB is right; positive is too loud. An image without its stored peak loses this entirely.
     """
     ref, est = np.asarray(reference, np.float64), np.asarray(estimate, np.float64)
-    return float(10.0 * np.log10((np.mean(est**2) + EPS) / (np.mean(ref**2) + EPS)))
+    return float(10.0 * portable.log10((np.mean(est**2) + EPS) / (np.mean(ref**2) + EPS)))
 
 
 def pesq_wb(reference: np.ndarray, estimate: np.ndarray, sr: int) -> float:
@@ -126,7 +127,7 @@ def reconstruction_scores(
         target: the phase loss, needs no reference audio), ``lsd_db``, ``snr_db`` (meaningful
         only with the true phase), ``loudness_error_db``, ``pesq_wb``, ``stoi``.
     """
-    S_estimate = np.abs(stft(estimate, config))
+    S_estimate = portable.magnitude(stft(estimate, config))
     nan = float("nan")
     return {
         "sc_db": spectral_convergence_db(S_reference, S_estimate),
@@ -165,7 +166,7 @@ class ConvergenceLog:
     def __call__(self, iteration: int, rebuilt: np.ndarray) -> None:
         if iteration != 1 and iteration % self.every:
             return
-        magnitude = np.abs(rebuilt).T
+        magnitude = portable.magnitude(rebuilt).T
         self.rows.append({"iteration": iteration, **{
             name: spectral_convergence_db(S, magnitude) for name, S in self.references.items()
         }})

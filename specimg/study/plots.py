@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from ..core.portable import log10
 from ..core.spectrum import AMIN, peak_db
 
 
@@ -114,7 +115,7 @@ def plot_spectrograms(
     for index, (title, S) in enumerate(panels):
         axes = figure.add_subplot(1, len(panels), index + 1)
         extent = (0.0, S.shape[1] * hop_length / sr, 0.0, sr / 2000.0)
-        image = axes.imshow(20.0 * np.log10(np.maximum(S, AMIN)), origin="lower",
+        image = axes.imshow(20.0 * log10(np.maximum(S, AMIN)), origin="lower",
                             aspect="auto", extent=extent, cmap="magma",
                             vmin=peak - top_db, vmax=peak, interpolation="nearest")
         axes.set(title=title, xlabel="time (s)")
