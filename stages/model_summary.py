@@ -54,7 +54,7 @@ def main() -> None:
         sizes = json.loads((args.encode_dir / f"{encoding}.json").read_text())
         width_per_second, height = (float(value) for value in shrink)
         result["user_picture"] = {encoding: user_picture_entry(
-            summary[encoding], sizes, height / width_per_second)}
+            summary[encoding], sizes, size=round(height), seconds=height / width_per_second)}
     write_json(args.out_json, result)
 
 

@@ -17,7 +17,13 @@ from specimg.study.model_pictures import (
     make_picture,
     score_variant,
 )
-from specimg.study.model_tables import ModelPlan, plan_variants, summarise_model_rows
+from specimg.study.model_tables import (
+    ModelPlan,
+    plan_variants,
+    summarise_model_rows,
+    user_picture_entry,
+)
+from specimg.study.report import model_table
 
 SR = 8000
 
@@ -130,3 +136,27 @@ def test_summary_means_per_variant_and_kind():
     assert table["by_kind"]["music"]["64"]["linear"]["png8"]["best"] == {
         "sc_db": -10.0, "full_band_sc_db": -10.0, "own_sc_db": -10.0}
     assert table["recordings"] == 2
+
+
+def test_user_picture_and_report_table():
+    summary = {"bytes_per_second": 882.7, "oracle": {"sc_db": -6.657, "pesq_wb": 1.7},
+               "pghi_raar": {"sc_db": -5.186}, "pghi_agla": {"sc_db": -5.1}}
+    entry = user_picture_entry(summary, {"bytes_per_second": 882.7}, size=512, seconds=60.0)
+    assert entry == {"size": 512, "seconds_per_picture": 60.0, "bytes": 52962.0,
+                     "true_phase": {"sc_db": -6.66, "pesq_wb": 1.7}, "best": {"sc_db": -5.19}}
+
+    def row(size, representation):
+        return {"recording": "a", "kind": "music", "size": size, "codec": "png8",
+                "representation": representation, "seconds_per_picture": 1.0, "bytes": 10,
+                "top_hz": 4000.0, "sc_db": -10.0, "full_band_sc_db": -10.0, "own_sc_db": -10.0,
+                "pesq_wb": float("nan"), "stoi": float("nan"), "method": "best"}
+
+    rows = [row(512, "mel"), row(64, "riffusion"), row(64, "linear")]
+    table = {**summarise_model_rows(rows), "user_picture": {"specshow_gan": entry}}
+    html = model_table(table)
+    order = [html.index(text) for text in ("<td>64 x 64</td><td>linear",
+                                           "<td>64 x 64</td><td>riffusion",
+                                           "<td>512 x 512</td><td>mel",
+                                           "<td>512 x 512</td><td>specshow_gan")]
+    assert order == sorted(order)
+    assert "<td>-5.19</td><td>-6.66</td><td></td>" in html  # no naive figure given

@@ -126,12 +126,13 @@ def summarise_model_rows(rows: list[dict]) -> dict:
             "recordings": len({r["recording"] for r in rows})}
 
 
-def user_picture_entry(summary: Mapping, encode_sizes: Mapping, seconds: float) -> dict:
+def user_picture_entry(summary: Mapping, encode_sizes: Mapping, *, size: int,
+                       seconds: float) -> dict:
     """The evaluate stage's means of one encoding (``summary``, an entry of its
     ``summary.json``; ``encode_sizes``, its ``metrics/encode/<encoding>.json``) in this
-    study's terms: ``seconds`` of audio a picture holds, bytes per picture at the encoding's
-    bytes per second, and the SC, PESQ-WB and STOI of :data:`USER_METHODS`."""
-    entry = {"seconds_per_picture": round(seconds, 2),
+    study's terms: pictures of ``size`` px holding ``seconds`` of audio, bytes per picture at
+    the encoding's bytes per second, and the SC, PESQ-WB and STOI of :data:`USER_METHODS`."""
+    entry = {"size": size, "seconds_per_picture": round(seconds, 2),
              "bytes": round(float(encode_sizes["bytes_per_second"]) * seconds, 1)}
     for method, name in USER_METHODS.items():
         if isinstance(summary.get(method), Mapping):
