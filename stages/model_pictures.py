@@ -57,16 +57,19 @@ def main() -> None:
     section = params["model"]
     try:
         plan = ModelPlan.from_params(section)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise InputError(PARAMS_FILE, f"model section: {exc}") from None
+        n_iter, naive_n_iter = int(section["n_iter"]), int(section["naive_n_iter"])
+    except KeyError as exc:
+        raise InputError(PARAMS_FILE, f"the model section has no {exc} entry") from None
+    except (TypeError, ValueError) as exc:
+        raise InputError(PARAMS_FILE, str(exc)) from None
     found = recordings(args.raw_dir)
     chosen = [found[i] for i in plan.recordings([r.kind for r in found])]
     items = [(recording, *variant) for recording in chosen
              for variant in plan_variants(plan, recording.kind)]
     items.sort(key=lambda item: item[2] != "riffusion")  # the slowest first
     work = partial(score_item, sr=int(params["segment"]["sr"]),
-                   mixdown=params["segment"]["mixdown"], n_iter=int(section["n_iter"]),
-                   naive_n_iter=int(section["naive_n_iter"]))
+                   mixdown=params["segment"]["mixdown"], n_iter=n_iter,
+                   naive_n_iter=naive_n_iter)
     rows = [row for done in map_items(work, items, params, "model pictures") for row in done]
     rows.sort(key=lambda r: (r["size"], REPRESENTATIONS.index(r["representation"]), r["codec"],
                              r["recording"]))

@@ -63,7 +63,7 @@ class ModelPlan:
         problems = [problem for kind, names in plan.codecs.items() for size in plan.sizes
                     for codec in names for problem in Variant(size, kind, codec).problems()]
         if problems:
-            raise ValueError(f"model: {problems[0]}")
+            raise ValueError(f"model.codecs: {problems[0]}")
         return plan
 
     def recordings(self, kinds: Sequence[str]) -> list[int]:
