@@ -85,7 +85,7 @@ sweep: $(STAMP)
 
 # Which picture of an image model's size keeps the most sound, in full (model.sweep): every
 # recording, png8/png16/jpeg95 for the linear, lowest-bins and mel pictures, Riffusion's at 256
-# and 512 px, as a DVC experiment of the study (about 8 min on 2 cores; `dvc exp show`, and
+# and 512 px, as a DVC experiment of the study (13 min on 2 busy cores; `dvc exp show`, and
 # `git checkout params.yaml` for the default again) -> metrics/model_pictures.json and .csv.
 sweep-sizes: $(STAMP)
 	$(RUN) dvc exp run -S model.sweep=true model_summary
