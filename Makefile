@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 RUN := PATH="$(CURDIR)/$(BIN):$$PATH"
 
 .PHONY: install browser repro test lint check-repro diff-summary sweep bench bench-pictures \
-	bench-pipeline bench-study lock clean
+	bench-pipeline bench-study sweep-sizes lock clean
 
 install: $(STAMP)
 
@@ -84,6 +84,13 @@ bench-study: $(STAMP)
 # <cores>) -> metrics/sweep.md, sorted by the default method's SC.
 sweep: $(STAMP)
 	$(RUN) python benchmarks/sweep.py
+
+# Which picture of an image model's size keeps the most sound, in full (model.sweep): every
+# recording, png8/png16/jpeg95 for the linear, lowest-bins and mel pictures, Riffusion's at 256
+# and 512 px, as a DVC experiment of the study (13 min on 2 busy cores; `dvc exp show`, and
+# `git checkout params.yaml` for the default again) -> metrics/model_pictures.json and .csv.
+sweep-sizes: $(STAMP)
+	$(RUN) dvc exp run -S model.sweep=true model_summary
 
 # Re-pin the whole tree after editing pyproject.toml's dependencies.
 lock:

@@ -47,10 +47,14 @@ from PIL import Image  # noqa: E402
 from user_pictures import sc_after_gain  # noqa: E402
 
 from specimg.core.audio import load_audio  # noqa: E402
-from specimg.core.mel import mel_filters  # noqa: E402
 from specimg.core.spectrum import stft  # noqa: E402
-from specimg.image.preset_pictures import audio_diffusion_picture, riffusion_picture  # noqa: E402
-from specimg.image.presets import AUDIO_DIFFUSION, RIFFUSION, preset_meta  # noqa: E402
+from specimg.image.preset_pictures import (  # noqa: E402
+    audio_diffusion_own_inverse,
+    audio_diffusion_picture,
+    riffusion_own_inverse,
+    riffusion_picture,
+)
+from specimg.image.presets import AUDIO_DIFFUSION, INT16_SCALE, RIFFUSION, preset_meta  # noqa: E402
 from specimg.inversion import image_to_magnitude, invert_image  # noqa: E402
 from specimg.phase import reconstruct  # noqa: E402
 
@@ -67,29 +71,13 @@ def clips() -> list[Path]:
 
 
 def riffusion_own(png: bytes, length: int) -> np.ndarray:
-    """Riffusion's inverse: levels to mel, least squares to bins, relu, Griffin-Lim."""
-    grey = np.flipud(np.asarray(Image.open(io.BytesIO(png)))[..., 0]).astype(np.float32)
-    mel = np.power((255 - grey) / 255, 1 / RIFFUSION.power) * RIFFUSION.max_value
-    config = RIFFUSION.stft
-    basis = mel_filters(config, n_mels=RIFFUSION.n_mels, fmin=RIFFUSION.fmin,
-                        fmax=RIFFUSION.fmax, htk=True, norm="none")
-    used = np.flatnonzero(basis.any(axis=0))  # the minimum-norm solution is 0 elsewhere
-    linear = np.zeros((config.n_bins, mel.shape[1]), np.float32)
-    linear[used] = np.maximum(np.linalg.lstsq(basis[:, used], mel, rcond=None)[0], 0)
-    return librosa.griffinlim(linear, n_iter=RIFFUSION.n_iter, hop_length=config.hop_length,
-                              n_fft=config.n_fft, win_length=config.win_length,
-                              momentum=RIFFUSION.momentum, init="random", random_state=0,
-                              length=length)
+    """Riffusion's inverse, on its 16-bit scale (the best gain is fitted anyway)."""
+    return riffusion_own_inverse(png, length) * INT16_SCALE
 
 
 def audio_diffusion_own(png: bytes, length: int) -> np.ndarray:
     """audio-diffusion's ``Mel.image_to_audio``, seeded."""
-    fmt = AUDIO_DIFFUSION
-    levels = np.asarray(Image.open(io.BytesIO(png))).astype("float")
-    power = librosa.db_to_power(levels * fmt.top_db / 255 - fmt.top_db)
-    S = librosa.feature.inverse.mel_to_stft(power, sr=fmt.sample_rate, n_fft=fmt.n_fft)
-    return librosa.griffinlim(S, n_iter=fmt.n_iter, hop_length=fmt.hop_length, n_fft=fmt.n_fft,
-                              random_state=0, length=length)
+    return audio_diffusion_own_inverse(png, length)
 
 
 FORMATS = {

@@ -88,6 +88,7 @@ def main() -> None:
 
     summary = json.loads((args.metrics_dir / "summary.json").read_text())
     by_kind = json.loads((args.metrics_dir / "by_kind.json").read_text())
+    model_pictures = json.loads((args.metrics_dir / "model_pictures.json").read_text())
     results = pd.read_csv(args.metrics_dir / "results.csv", dtype={"clip_id": str})
     rate = pd.read_csv(args.metrics_dir / "rate.csv")
     curves = pd.read_csv(args.metrics_dir / "convergence.csv")
@@ -117,6 +118,7 @@ def main() -> None:
         plots=[(caption, url(args.assets_dir / name, page_dir)) for caption, name, _ in plots],
         clips=sections,
         by_kind=by_kind,
+        model_pictures=model_pictures,
     ))
 
 

@@ -63,6 +63,25 @@ def test_repro_is_complete_reproducible_and_incremental(project):
     dvc(project, "status", "-q")
 
 
+def test_model_pictures_table(project):
+    """The picture-size study of the tiny project: 64 x 64 px, one recording of each kind."""
+    table = json.loads((project / "metrics/model_pictures.json").read_text())
+    variants = table["all"]["64"]
+    assert sorted(variants) == ["audio_diffusion", "linear", "linear_n2048", "mel", "riffusion"]
+    assert sorted(variants["linear"]) == ["png16", "png8"]
+    assert table["recordings"] == 3 and sorted(table["by_kind"]) == [
+        "environmental", "music", "speech"]
+    for codecs in variants.values():
+        for entry in codecs.values():
+            assert entry["true_phase"]["sc_db"] < entry["best"]["sc_db"] < 0, entry
+            assert entry["bytes"] > 0 and entry["seconds_per_picture"] > 0
+    assert variants["riffusion"]["png8"]["pictures"] == 1  # speech only (riffusion_kinds)
+    assert "pesq_wb" in variants["mel"]["png8"]["best"]  # the speech recording's
+    rows = pd.read_csv(project / "metrics/model_pictures.csv")
+    assert set(rows["method"]) == {"true_phase", "best", "naive"}
+    assert rows.loc[rows["kind"] != "speech", "pesq_wb"].isna().all()
+
+
 def test_plots_render(project):
     out = dvc(project, "plots", "show", "--json")
     shown = json.loads(out[out.index("{"):])
@@ -80,7 +99,9 @@ def test_exp_run_reruns_only_what_a_parameter_touches(project):
     run(["git", "commit", "-qm", "baseline"], project)
     output = dvc(project, "exp", "run", "-S", "invert.n_iter=3")
     ran = {line.split("'")[1] for line in output.splitlines() if line.startswith("Running stage")}
-    assert ran and all(s.startswith("invert@") or s in ("evaluate", "report") for s in ran), ran
+    # model_summary reads the evaluate stage's means; the model pictures do not rerun
+    assert ran and all(s.startswith("invert@") or s in ("evaluate", "report", "model_summary")
+                       for s in ran), ran
     diff = dvc(project, "metrics", "diff", "--md")
     assert "fgla.sc_db" in diff
     assert "fgla.consistency_sc_db" in diff

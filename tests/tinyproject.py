@@ -27,6 +27,11 @@ TINY = {
                "floor_silence": True, "record_every": 2},
     "evaluate": {"lsd_top_db": 80.0, "convergence_encoding": "png16"},
     "report": {"encoding": "specshow", "method": "pghi_agla"},
+    "model": {"sizes": [64], "recordings_per_kind": 1,
+              "codecs": {"linear": ["png8", "png16"], "linear_n2048": ["png8"], "mel": ["png8"],
+                         "audio_diffusion": ["png8"], "riffusion": ["png8"]},
+              "riffusion_sizes": [64], "riffusion_kinds": ["speech"], "sweep": False,
+              "n_iter": 8, "naive_n_iter": 4, "user_encoding": None},
 }
 
 

@@ -1,8 +1,9 @@
-"""Pictures drawn exactly as Riffusion's and audio-diffusion's public code draws them.
+"""Pictures drawn exactly as Riffusion's and audio-diffusion's public code draws them, and
+the formats' own inverses (:func:`riffusion_own_inverse`, :func:`audio_diffusion_own_inverse`).
 
 For ``specimg encode --format riffusion|audio-diffusion`` and for measuring how well such
-pictures invert. The formats' numbers are :data:`.presets.RIFFUSION` and
-:data:`.presets.AUDIO_DIFFUSION`.
+pictures invert, beside what the formats' own code gets back. The formats' numbers are
+:data:`.presets.RIFFUSION` and :data:`.presets.AUDIO_DIFFUSION`.
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ from .presets import (
     RiffusionFormat,
 )
 
-__all__ = ["audio_diffusion_levels", "audio_diffusion_picture", "riffusion_mel",
-           "riffusion_picture"]
+__all__ = ["audio_diffusion_levels", "audio_diffusion_own_inverse", "audio_diffusion_picture",
+           "mel_power_own_inverse", "riffusion_mel", "riffusion_own_inverse", "riffusion_picture"]
 
 
 def _at_rate(y: np.ndarray, sr: int, target: int) -> np.ndarray:
@@ -140,3 +141,55 @@ def audio_diffusion_picture(y: np.ndarray, sr: int, *,
     Image.fromarray(audio_diffusion_levels(y, sr, picture_format=picture_format)).save(
         buffer, format="PNG")
     return buffer.getvalue()
+
+
+def riffusion_own_inverse(png: bytes, length: int, *,
+                          picture_format: RiffusionFormat = RIFFUSION,
+                          random_state: int = 0) -> np.ndarray:
+    """Riffusion's inverse of its picture: ``spectrogram_from_image``'s levels to mel (with the
+    format's ``max_value``, not the picture's), least squares to linear bins then relu
+    (torchaudio >= 2.1 ``InverseMelScale``), ``librosa.griffinlim`` ``n_iter`` iterations with
+    the format's momentum from a random phase (seeded).
+
+    Returns ``length`` samples at the format's rate, full scale 1.0 (its 16-bit values / 32768).
+    """
+    grey = np.flipud(np.asarray(Image.open(io.BytesIO(png)))[..., 0]).astype(np.float32)
+    mel = np.power((255 - grey) / 255, 1 / picture_format.power) * picture_format.max_value
+    config = picture_format.stft
+    basis = mel_filters(config, n_mels=picture_format.n_mels, fmin=picture_format.fmin,
+                        fmax=picture_format.fmax, htk=True, norm="none")
+    used = np.flatnonzero(basis.any(axis=0))  # the minimum-norm solution is 0 elsewhere
+    linear = np.zeros((config.n_bins, mel.shape[1]), np.float32)
+    linear[used] = np.maximum(np.linalg.lstsq(basis[:, used], mel, rcond=None)[0], 0)
+    y = librosa.griffinlim(linear, n_iter=picture_format.n_iter, hop_length=config.hop_length,
+                           n_fft=config.n_fft, win_length=config.win_length,
+                           momentum=picture_format.momentum, init="random",
+                           random_state=random_state, length=length)
+    return (y / INT16_SCALE).astype(np.float32)
+
+
+def mel_power_own_inverse(M: np.ndarray, *, sr: int, n_fft: int, hop_length: int,
+                          length: int, n_iter: int = AUDIO_DIFFUSION.n_iter,
+                          random_state: int = 0) -> np.ndarray:
+    """``librosa.feature.inverse.mel_to_audio(M, n_iter=n_iter)`` of Slaney mel power ``M``
+    ``(n_mels, n_frames)``, written as its two steps (``mel_to_stft``, then ``griffinlim``) so
+    that its random start is seeded, which ``mel_to_audio`` does not pass on; ``length``
+    samples at ``sr`` (Hz)."""
+    S = librosa.feature.inverse.mel_to_stft(M, sr=sr, n_fft=n_fft)
+    return librosa.griffinlim(S, n_iter=n_iter, hop_length=hop_length, n_fft=n_fft,
+                              random_state=random_state, length=length)
+
+
+def audio_diffusion_own_inverse(png: bytes, length: int, *,
+                                picture_format: AudioDiffusionFormat = AUDIO_DIFFUSION,
+                                random_state: int = 0) -> np.ndarray:
+    """audio-diffusion's ``Mel.image_to_audio`` of its picture (seeded): levels to dB of mel
+    power, ``db_to_power``, then :func:`mel_power_own_inverse`; ``length`` samples at the
+    format's rate, its loudness unknown (the picture keeps none)."""
+    levels = np.asarray(Image.open(io.BytesIO(png))).astype("float")
+    top_db = picture_format.top_db
+    power = librosa.db_to_power(levels * top_db / 255 - top_db)
+    return mel_power_own_inverse(power, sr=picture_format.sample_rate,
+                                 n_fft=picture_format.n_fft,
+                                 hop_length=picture_format.hop_length, length=length,
+                                 n_iter=picture_format.n_iter, random_state=random_state)

@@ -12,6 +12,8 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from .model_pictures import REPRESENTATIONS
+
 #: What each column of the summary table means; the page explains them in this order.
 COLUMNS = {
     "image_sc_db": ("image SC", "dB", "decoded image vs original magnitude: the encoding loss"),
@@ -152,6 +154,35 @@ def summary_table(
             + "\n".join(rows) + "\n</tbody></table>")
 
 
+def model_table(table: Mapping[str, Mapping]) -> str:
+    """The picture-size study (``metrics/model_pictures.json``, over every recording) as an
+    HTML table: one row a size x representation x codec, SC (dB) of each method."""
+    methods = ("best", "true_phase", "naive")
+    rows = []
+    for size, representations in sorted(table["all"].items(), key=lambda item: int(item[0])):
+        for representation in sorted(representations, key=REPRESENTATIONS.index):
+            for codec, entry in representations[representation].items():
+                cells = [entry["seconds_per_picture"], entry["top_hz"] / 1000,
+                         *(entry[m].get("sc_db") for m in methods),
+                         entry["best"].get("full_band_sc_db"), entry["best"].get("pesq_wb")]
+                rows.append(f"<tr><td>{size} x {size}</td><td>{html.escape(representation)}"
+                            f"</td><td>{html.escape(codec)}</td><td>{entry['bytes']:.0f}</td>"
+                            + "".join(f"<td>{_number(c)}</td>" for c in cells) + "</tr>")
+    for encoding, entry in table.get("user_picture", {}).items():  # the evaluate stage's
+        cells = [entry["seconds_per_picture"], None, *(entry.get(m, {}).get("sc_db")
+                                                       for m in methods),
+                 None, entry.get("best", {}).get("pesq_wb")]
+        rows.append(f"<tr><td>{entry['size']} x {entry['size']}</td>"
+                    f"<td>{html.escape(encoding)} (study clips)</td>"
+                    f"<td>specshow</td><td>{entry['bytes']:.0f}</td>"
+                    + "".join(f"<td>{_number(c)}</td>" for c in cells) + "</tr>")
+    return ("<table class='summary'><thead><tr><th>picture (px)</th><th>representation</th>"
+            "<th>codec</th><th>bytes</th><th>audio per picture (s)</th><th>top (kHz)</th>"
+            "<th>best SC (dB)</th><th>true-phase SC (dB)</th><th>naive or own inverse SC (dB)"
+            "</th><th>best SC, full band (dB)</th><th>best PESQ-WB</th></tr></thead><tbody>\n"
+            + "\n".join(rows) + "\n</tbody></table>")
+
+
 def _audio(player: Player) -> str:
     note = f"<div class='note'>{html.escape(player.note)}</div>" if player.note else ""
     return (f"<div class='label'>{html.escape(player.label)}</div>"
@@ -196,6 +227,7 @@ def render_report(
     plots: Sequence[tuple[str, str]],
     clips: Sequence[ClipSection],
     by_kind: Mapping[str, Mapping] | None = None,
+    model_pictures: Mapping[str, Mapping] | None = None,
 ) -> str:
     """The whole page.
 
@@ -216,6 +248,8 @@ def render_report(
     by_kind : mapping, optional
         Means per kind of sound (``{kind: {"clips": n, encoding: {method: {metric: value}}}}``),
         shown as a second table.
+    model_pictures : mapping, optional
+        The picture-size study's means (``metrics/model_pictures.json``), shown as a table.
     """
     notes = {**{key: text for key, (_, _, text) in COLUMNS.items()},
              "snr_db": snr_note(summary, methods)}
@@ -235,6 +269,11 @@ def render_report(
         f"{summary_table(summary, encodings, methods)}<dl>{legend}</dl>"
         + (f"<h2>By kind of sound (means over each kind's clips)</h2>"
            f"{kind_table(by_kind, encodings, methods)}" if by_kind else "")
+        + ("<h2>Pictures of an image model's size (means over recordings)</h2><p>Each "
+           "picture inverted with the true phase, specimg's best method (pghi_raar, mel_gla) "
+           "and the naive recipe or the format's own inverse; SC on one 2048/512 STFT up to the "
+           "picture's top frequency (full band: every bin).</p>"
+           f"{model_table(model_pictures)}" if model_pictures else "")
         + f"<h2>Plots</h2>{figures}"
         f"<h2>Listen</h2><ul>{contents}</ul>"
         + "\n".join(clip_html(c, encodings, methods) for c in clips)
