@@ -15,6 +15,7 @@ import librosa
 import numpy as np
 from PIL import Image
 
+from ..core import portable
 from ..core.mel import mel_filters
 from ..core.spectrum import stft
 from .presets import (
@@ -57,7 +58,7 @@ def riffusion_mel(y: np.ndarray, sr: int, *,
     y = _at_rate(y, sr, picture_format.sample_rate)
     samples = np.clip(np.round(y * INT16_SCALE), -INT16_SCALE, INT16_SCALE - 1)
     config = picture_format.stft
-    S = np.abs(stft(samples.astype(np.float32), config, pad_mode="reflect"))
+    S = portable.magnitude(stft(samples.astype(np.float32), config, pad_mode="reflect"))
     basis = mel_filters(config, n_mels=picture_format.n_mels, fmin=picture_format.fmin,
                         fmax=picture_format.fmax, htk=True, norm="none")
     return basis @ S
@@ -88,7 +89,7 @@ def riffusion_picture(y: np.ndarray, sr: int, *,
     """
     mel = riffusion_mel(y, sr, picture_format=picture_format)
     max_value = np.max(mel)
-    data = np.power(mel / max_value, np.float32(picture_format.power)) * 255
+    data = portable.power(mel / max_value, picture_format.power) * 255
     data = (255 - data).astype(np.uint8)
     image = Image.fromarray(data).convert("RGB").transpose(
         Image.Transpose.FLIP_TOP_BOTTOM)
@@ -154,7 +155,7 @@ def riffusion_own_inverse(png: bytes, length: int, *,
     Returns ``length`` samples at the format's rate, full scale 1.0 (its 16-bit values / 32768).
     """
     grey = np.flipud(np.asarray(Image.open(io.BytesIO(png)))[..., 0]).astype(np.float32)
-    mel = np.power((255 - grey) / 255, 1 / picture_format.power) * picture_format.max_value
+    mel = portable.power((255 - grey) / 255, 1 / picture_format.power) * picture_format.max_value
     config = picture_format.stft
     basis = mel_filters(config, n_mels=picture_format.n_mels, fmin=picture_format.fmin,
                         fmax=picture_format.fmax, htk=True, norm="none")

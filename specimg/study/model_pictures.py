@@ -30,6 +30,7 @@ from dataclasses import dataclass, replace
 import librosa
 import numpy as np
 
+from ..core import portable
 from ..core.spectrum import StftConfig, stft
 from ..encoding import audio_to_image
 from ..image.formats import PictureFormat, fit
@@ -179,7 +180,7 @@ def reconstruct_picture(picture: Picture, method: str, *, n_iter: int = 100,
                                      hop_length=meta.stft.hop_length, length=meta.length,
                                      n_iter=naive_n_iter)
     if method == "true_phase":
-        phase = np.angle(stft(picture.y, meta.stft))[:, : S.shape[1]]
+        phase = portable.angle(stft(picture.y, meta.stft))[:, : S.shape[1]]
         options = {"method": "oracle", "true_phase": phase}
     elif method == "best":
         options = {"method": MEL_METHOD if mel else "pghi_raar", "n_iter": n_iter}
@@ -204,7 +205,7 @@ def _magnitudes(y: np.ndarray, length: int, config: StftConfig, top_hz: float) -
     """``|STFT|`` of ``y`` cut or zero-padded to ``length`` samples, bins up to ``top_hz``."""
     y = np.asarray(y[:length], np.float32)
     y = np.pad(y, (0, length - len(y)))
-    return np.abs(stft(y, config))[: _bins(config, top_hz)]
+    return portable.magnitude(stft(y, config))[: _bins(config, top_hz)]
 
 
 def _bins(config: StftConfig, top_hz: float) -> int:
