@@ -248,3 +248,29 @@ def test_scores_rank_a_picture_of_sound_above_broken_ones(tmp_path, capsys):
     assert score["c_flipped.png"] == pytest.approx(score["b_real.png"], abs=2), score
     assert float(rows[1]["seconds"]) == pytest.approx(len(y) / SR, abs=1e-5)
     assert f"worst {score['a_noise.png']:.1f} dB ({rows[0]['image']})" in printed
+
+
+def test_riffusion_round_trip_with_its_exif_and_with_the_card(tmp_path, capsys):
+    """`--format riffusion` writes Riffusion's own picture (EXIF inside); stripped of it, the
+    card gives its power-law levels and HTK bands back."""
+    fmt = PRESETS["riffusion"].picture_format()
+    y = tone(fmt.clip_length)  # at 44.1 kHz: the tone an octave up
+    sf.write(tmp_path / "clip.wav", y, fmt.stft.sr, subtype="FLOAT")
+    out = tmp_path / "pictures"
+    assert main(["encode", str(tmp_path / "clip.wav"), "-o", str(out), "--format", "riffusion",
+                 "-j", "1"]) == 0
+    (picture,) = [p for p in out.iterdir() if p.name != CARD_NAME]
+    assert Image.open(picture).size == (512, 512)
+    assert json.loads((out / CARD_NAME).read_text())["level_scale"] == "power"
+    bare = tmp_path / "bare.png"
+    bare.write_bytes(strip_metadata(picture.read_bytes()))
+    assert read_meta(Image.open(bare)) is None
+    scores = {}
+    for name, source, flags in (("exif", picture, []),
+                                ("card", bare, ["--card", str(out / CARD_NAME)])):
+        assert main(["invert", str(source), "-o", str(tmp_path / name), *QUICK, *flags]) == 0
+        z, sr = sf.read(tmp_path / name / (source.stem + ".wav"), dtype="float32")
+        assert sr == fmt.stft.sr and abs(len(z) - len(y)) < fmt.stft.hop_length  # EXIF: frames
+        scores[name] = best_gain_sc(y, z)
+    assert scores["exif"] < -10, scores
+    assert scores["card"] == pytest.approx(scores["exif"], abs=1.0)

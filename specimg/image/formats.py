@@ -7,14 +7,17 @@ picture column per frame and one row per bin or band; :class:`PictureFormat` is 
 description, from which every picture's :class:`.metadata.ImageMeta` and the folder's card
 (:mod:`.card`) follow. :data:`PRESETS` names the formats image models of audio were trained on.
 
-Representations for a size W x H (measured on 4 clips outside the corpus at 512 x 512: dB map,
-80 dB, 8 bits, ``pghi_raar`` 100 iterations; SC against the original on one 2048/512 STFT, mel
-bands back by NNLS):
+Representations for a size W x H, measured by the study's picture-size sweep (``make
+sweep-sizes``: the 12 recordings, 8-bit PNG, the best method at 100 iterations, SC against the
+original on one 2048/512 STFT up to the picture's top frequency):
 
-- linear STFT whose bins fill the height, ``n_fft = 2 (H - 1)``, hop ``n_fft / 4``: 1022/255,
-  5.9 s a picture, -28.7 dB (hop 127, 2.9 s: -35.1 dB). The default.
-- ``n_fft`` 2048 keeping the lowest H bins (``n_rows_kept``): 11.9 s, -28.9 dB.
-- H mel bands (``y_axis="mel"``), ``n_fft`` 2048, hop 512: 11.9 s, -14.1 dB.
+- linear STFT whose bins fill the height, ``n_fft = 2 (H - 1)``, hop ``n_fft / 4``: at 512 x
+  512 1022/255, 5.9 s a picture, -26.0 dB (true phase -47.4); at 256 x 256 1.5 s, -20.7 dB.
+  The default: the best at 512, tied with mel at 256.
+- ``n_fft`` 2048 keeping the lowest H bins (``n_rows_kept``): 11.9 s up to 5.5 kHz, -33.4 dB
+  in that band but -25.4 over the whole band.
+- H mel bands (``y_axis="mel"``), ``n_fft`` 2048, hop 512: 11.9 s, -25.5 dB with ``mel_gla``
+  (256 x 256: 5.9 s, -20.1).
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from ..core.spectrum import StftConfig
 from .codec import parse_encoding
 from .drawing import SpecshowStyle
 from .metadata import ImageMeta
+from .preset_pictures import riffusion_picture
 from .presets import PRESETS as PICTURE_PRESETS
 from .presets import preset_meta
 
@@ -75,6 +79,9 @@ class PictureFormat:
         ``(width, height)`` in pixels when every picture has that size (:func:`fit`).
     encoder : callable, optional
         A preset's own picture of a clip (:attr:`Preset.encoder`); None: specimg's dB maps.
+    template : ImageMeta, optional
+        With an ``encoder``: the parameters its pictures have (a level map or mel bands that
+        the fields above cannot say, Riffusion's), which :meth:`meta` gives.
     """
 
     stft: StftConfig
@@ -90,6 +97,7 @@ class PictureFormat:
     style: SpecshowStyle | None = None
     size: tuple[int, int] | None = None
     encoder: Callable[[np.ndarray, int, int], bytes] | None = None
+    template: ImageMeta | None = None
 
     @property
     def drawn(self) -> bool:
@@ -110,6 +118,9 @@ class PictureFormat:
 
     def meta(self, length: int, peak_db: float = 0.0) -> ImageMeta:
         """The :class:`ImageMeta` of a picture of ``length`` samples whose peak is ``peak_db``."""
+        if self.template is not None:
+            return replace(self.template, n_frames=self.stft.n_frames(length), length=length,
+                           peak_db=peak_db)
         return ImageMeta(
             self.stft, n_frames=self.stft.n_frames(length), length=length, peak_db=peak_db,
             top_db=self.top_db, encoding=self.encoding, cmap=(self.style or DEFAULT_STYLE).cmap,
@@ -166,7 +177,14 @@ class Preset:
     encoder: Callable[[np.ndarray, int, int], bytes] | None = None
 
     def picture_format(self) -> PictureFormat:
-        """The preset as a :class:`PictureFormat` that specimg writes (an 8-bit grey PNG)."""
+        """The preset as a :class:`PictureFormat`: an 8-bit grey PNG that specimg writes, or the
+        format's own picture (:attr:`encoder`) with the format's parameters."""
+        if self.encoder is not None:
+            meta = preset_meta(self.name, *self.size)
+            return PictureFormat(
+                meta.stft, clip_length=self.size[0] * meta.stft.hop_length - 1,
+                encoding="png8", y_axis=meta.y_axis, n_mels=meta.n_mels, fmin=meta.fmin,
+                fmax=meta.fmax, size=self.size, encoder=self.encoder, template=meta).check()
         values = dict(self.fields)
         layout = values.pop("layout", "grid")
         if layout != "grid":
@@ -175,6 +193,11 @@ class Preset:
         stft = {key: values.pop(key) for key in stft_keys & set(values)}
         fitted = fit(*self.size, **stft, y_axis=values.pop("y_axis", "hz"))
         return replace(fitted, encoding="png8", encoder=self.encoder, **values).check()
+
+
+def _riffusion_picture(y: np.ndarray, width: int, height: int) -> bytes:
+    """Riffusion's own picture of a clip at its rate (the ``encoder`` of its preset)."""
+    return riffusion_picture(y, PICTURE_PRESETS["riffusion"].sample_rate)
 
 
 def _preset(name: str) -> Preset:
@@ -191,9 +214,14 @@ def _preset(name: str) -> Preset:
 #: Formats image models of audio were trained on that ``specimg encode`` writes, by name.
 #: audio-diffusion (teticio, ``audiodiffusion/mel.py``): 256 Slaney mel bands of a 2048/512
 #: STFT at 22.05 kHz, ``power_to_db(ref=max, top_db=80)`` rounded to 8 bits, row 0 the lowest
-#: band; 256 x 256. Riffusion's magnitude**0.25 map is not one of specimg's dB maps: it would
-#: join with its own ``encoder`` (:func:`.preset_pictures.riffusion_picture`).
-PRESETS: Mapping[str, Preset] = MappingProxyType({"audio-diffusion": _preset("audio-diffusion")})
+#: band; 256 x 256. Riffusion (512 HTK mel bands of |STFT| at 44.1 kHz, levels
+#: ``255 - 255 (mel / max) ** 0.25``, EXIF tags): its own picture
+#: (:func:`.preset_pictures.riffusion_picture`), 512 x 512.
+PRESETS: Mapping[str, Preset] = MappingProxyType({
+    "audio-diffusion": _preset("audio-diffusion"),
+    "riffusion": Preset("riffusion", (PICTURE_PRESETS["riffusion"].size,) * 2,
+                        encoder=_riffusion_picture),
+})
 
 
 def parse_size(text: str) -> tuple[int, int]:
