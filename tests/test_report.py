@@ -8,7 +8,13 @@ import pandas as pd
 import pytest
 from tinyproject import REPO, TINY
 
-from specimg.study.report import findings, render_report, snr_note, summary_table
+from specimg.study.report import (
+    consistency_note,
+    findings,
+    render_report,
+    snr_note,
+    summary_table,
+)
 
 SCREENSHOT = REPO / "build" / "report-screenshot.png"
 
@@ -37,6 +43,25 @@ def test_summary_table_and_findings_follow_the_summary():
     lines = findings(summary, ["oracle", "fgla"])
     assert lines[0].index("png16") < lines[0].index("jpeg50")  # best encoding first
     assert "fgla -30.0 dB" in lines[1] and "40.0 dB" in lines[1]  # -30 - (-70)
+
+
+def test_consistency_note_gives_the_most_and_least_consistent_result():
+    summary = {"png16": {"bytes_per_second": 1000.0,
+                         "oracle": {"consistency_sc_db": -80.0, "sc_db": -60.0},
+                         "fgla": {"consistency_sc_db": -31.04, "sc_db": -30.0},
+                         "pghi": {"consistency_sc_db": -20.0, "sc_db": -19.0}},
+               "jpeg50": {"bytes_per_second": 100.0,
+                          "oracle": {"consistency_sc_db": -70.0, "sc_db": -20.0},
+                          "fgla": {"consistency_sc_db": -12.34, "sc_db": -11.0},
+                          "pghi": {"consistency_sc_db": float("nan"), "sc_db": -9.0}}}
+    note = consistency_note(summary, ["oracle", "fgla", "pghi"])
+    assert "here -31.0 dB (png16, fgla; SC against the original -30.0)" in note
+    assert "to -12.3 dB (jpeg50, fgla; SC -11.0)" in note
+    assert "-80.0" not in note and "nan" not in note
+    assert "dB (" not in consistency_note(summary, ["oracle"])
+    page = render_report(title="t", findings=[], summary=summary, encodings=["png16", "jpeg50"],
+                         methods=["oracle", "fgla", "pghi"], plots=[], clips=[])
+    assert "to -12.3 dB (jpeg50, fgla; SC -11.0)" in page
 
 
 def test_snr_note_gives_the_range_of_the_phase_retrieved_methods():

@@ -101,6 +101,29 @@ def kind_table(by_kind: Mapping[str, Mapping], encodings: Sequence[str],
             + "\n".join(rows) + "\n</tbody></table>")
 
 
+def consistency_note(summary: Mapping[str, Mapping], methods: Sequence[str]) -> str:
+    """The consistency column's note, with what it measured here beside the SC against the
+    original: the most and the least consistent phase-retrieved result.
+
+    Parameters are those of :func:`snr_note`. Without a phase-retrieved method that has both
+    scores, the note alone.
+    """
+    pairs = [(scores[method]["consistency_sc_db"], scores[method]["sc_db"], encoding, method)
+             for encoding, scores in summary.items() for method in methods
+             if method != "oracle" and method in scores
+             and _number(scores[method].get("consistency_sc_db"))
+             and _number(scores[method].get("sc_db"))]
+    note = COLUMNS["consistency_sc_db"][2]
+    if not pairs:
+        return note
+    low, high = min(pairs), max(pairs)
+    return (f"{note}. It is what a picture with no original (an image model's) can be ranked "
+            f"by: here {low[0]:.1f} dB ({low[2]}, {low[3]}; SC against the original "
+            f"{low[1]:.1f}) to {high[0]:.1f} dB ({high[2]}, {high[3]}; SC {high[1]:.1f}). The "
+            "lower, the nearer the picture to one that some sound has; it does not see what "
+            "the picture lost before (the SC against the original does)")
+
+
 def snr_note(summary: Mapping[str, Mapping], methods: Sequence[str]) -> str:
     """The SNR column's note, with the range of SNR the phase-retrieved methods scored.
 
@@ -252,7 +275,8 @@ def render_report(
         The picture-size study's means (``metrics/model_pictures.json``), shown as a table.
     """
     notes = {**{key: text for key, (_, _, text) in COLUMNS.items()},
-             "snr_db": snr_note(summary, methods)}
+             "snr_db": snr_note(summary, methods),
+             "consistency_sc_db": consistency_note(summary, methods)}
     legend = "".join(f"<dt>{html.escape(label)}</dt><dd>{html.escape(notes[key])}</dd>"
                      for key, (label, _, _) in COLUMNS.items())
     figures = "".join(f"<figure><img src='{html.escape(url)}' alt='{html.escape(caption)}'>"
