@@ -24,8 +24,16 @@ from ..image.formats import (
     parse_size,
 )
 from ..util.fileio import write_atomic, write_json
-from ..util.parallel import available_cores, worker_count
-from .jobs import Job, UsageError, find_jobs, print_failures, run_jobs
+from ..util.parallel import worker_count
+from .jobs import (
+    Job,
+    UsageError,
+    add_job_arguments,
+    argument_type,
+    find_jobs,
+    print_failures,
+    run_jobs,
+)
 
 #: Flags a preset sets itself, and those that only specshow pictures take.
 _PRESET_SETS = ("size", "y_axis", "sr", "n_fft", "hop_length", "n_mels", "top_db",
@@ -136,13 +144,6 @@ def _flag(name: str) -> str:
     return "--" + name.replace("_", "-")
 
 
-def _size(text: str) -> tuple[int, int]:
-    try:
-        return parse_size(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
 def add_parser(commands) -> None:
     """The ``encode`` subcommand and its flags."""
     encode = commands.add_parser(
@@ -150,15 +151,11 @@ def add_parser(commands) -> None:
         description="Cut recordings into clips and save each as a spectrogram picture that "
         "carries its parameters, and a card (specimg-card.json) at the output folder's root "
         "for the pictures a model trained on them generates (specimg invert --card).")
-    encode.add_argument("inputs", nargs="+", type=Path, metavar="AUDIO_OR_DIR")
-    encode.add_argument("-o", "--output", type=Path, required=True, metavar="OUT_DIR")
-    encode.add_argument("-j", "--jobs", type=int, default=available_cores(),
-                        help="recordings encoded at once (default: all cores)")
-    encode.add_argument("--overwrite", action="store_true", help="redo existing pictures")
+    add_job_arguments(encode, "AUDIO_OR_DIR", "recordings")
     encode.add_argument("--format", default=DEFAULT_ENCODING,
                         help=f"png8 (default), png16, jpegNN (quality 1-100), specshow, or a "
                         f"preset: {', '.join(sorted(PRESETS))}")
-    encode.add_argument("--size", type=_size, metavar="WxH",
+    encode.add_argument("--size", type=argument_type(parse_size), metavar="WxH",
                         help="the picture size an image model takes (e.g. 512x512): picks the "
                         "clip length, n_fft, hop and bands that fill it exactly (default: a "
                         "linear STFT, n_fft 2 (H - 1), hop n_fft/4)")

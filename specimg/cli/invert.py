@@ -24,8 +24,16 @@ from ..phase.options import PhaseOptions
 from ..phase.transform import fft_workers
 from ..util.errors import InputError
 from ..util.fileio import write_atomic
-from ..util.parallel import available_cores, worker_count
-from .jobs import Job, UsageError, find_jobs, print_failures, run_jobs
+from ..util.parallel import worker_count
+from .jobs import (
+    Job,
+    UsageError,
+    add_job_arguments,
+    argument_type,
+    find_jobs,
+    print_failures,
+    run_jobs,
+)
 
 NORMALISED_PEAK_DBFS = -1.0
 LOUDNESS_UNKNOWN = "loudness unknown"
@@ -198,13 +206,6 @@ def resolve_flags(args: argparse.Namespace) -> None:
             setattr(args, name, default)
 
 
-def _n_iter(value: str) -> int | str:
-    try:
-        return parse_n_iter(value)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
 def add_parser(commands) -> None:
     """The ``invert`` subcommand and its flags."""
     invert = commands.add_parser(
@@ -212,16 +213,12 @@ def add_parser(commands) -> None:
         description="Invert spectrogram images to audio. Images made by specimg carry their "
         "parameters; for others, the folder's card (--card), a preset or the flags give them "
         "(librosa's defaults).")
-    invert.add_argument("inputs", nargs="+", type=Path, metavar="IMAGE_OR_DIR")
-    invert.add_argument("-o", "--output", type=Path, required=True, metavar="OUT_DIR")
-    invert.add_argument("-j", "--jobs", type=int, default=available_cores(),
-                        help="images inverted at once (default: all cores)")
-    invert.add_argument("--overwrite", action="store_true", help="redo existing outputs")
+    add_job_arguments(invert, "IMAGE_OR_DIR", "images")
     invert.add_argument("--format", choices=("wav", "flac"), default="wav")
     invert.add_argument("--method", choices=METHODS[1:],
                         help=f"phase method (default: {MEL_METHOD} for mel pictures, "
                         f"{DEFAULT_METHOD} for the others)")
-    invert.add_argument("--n-iter", type=_n_iter, default=100,
+    invert.add_argument("--n-iter", type=argument_type(parse_n_iter), default=100,
                         help="phase iterations, or 'auto': stop when they stop improving")
     invert.add_argument("--seed", type=int, default=0)
     invert.add_argument("--floor-silence", action=argparse.BooleanOptionalAction, default=True,

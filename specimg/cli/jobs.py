@@ -3,6 +3,7 @@ one folder, run on worker processes with a progress bar, one line per failure.""
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -12,7 +13,7 @@ from functools import partial
 from pathlib import Path
 
 from ..util.errors import InputError
-from ..util.parallel import imap
+from ..util.parallel import available_cores, imap
 
 
 class UsageError(ValueError):
@@ -60,6 +61,27 @@ def find_jobs(inputs: Sequence[Path], out_dir: Path, suffix: str, *,
         taken[output] = source
         jobs.append(Job(source, output))
     return jobs, clashes
+
+
+def add_job_arguments(parser: argparse.ArgumentParser, inputs: str, items: str) -> None:
+    """The flags both commands take: the inputs (files or folders, shown as ``inputs``), the
+    output folder, ``-j`` (``items`` done at once) and ``--overwrite``."""
+    parser.add_argument("inputs", nargs="+", type=Path, metavar=inputs)
+    parser.add_argument("-o", "--output", type=Path, required=True, metavar="OUT_DIR")
+    parser.add_argument("-j", "--jobs", type=int, default=available_cores(),
+                        help=f"{items} done at once (default: all cores)")
+    parser.add_argument("--overwrite", action="store_true", help="redo existing outputs")
+
+
+def argument_type(parse: Callable[[str], object]) -> Callable[[str], object]:
+    """``parse`` as an argparse type: its ValueError becomes argparse's one-line error."""
+    def checked(text: str) -> object:
+        try:
+            return parse(text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    return checked
 
 
 def describe(exc: Exception) -> str:
