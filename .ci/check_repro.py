@@ -8,9 +8,9 @@ no remote).
 The study: the tracked files copied to a temporary folder, and the default study run there
 from scratch (`dvc repro`, no dvc.lock); every output's md5 in the rerun's dvc.lock and every
 metrics file must be those committed, byte for byte. The one exception (tests/reprocompare.py,
-CPU_DEPENDENT): on a CPU without AVX2, librosa_fgla's outputs and scores may differ within
-their tolerances. A table names what differs. About 6 minutes on 2 cores; `--skip-study`
-leaves it out.
+CPU_DEPENDENT): on a CPU without AVX2, what librosa.griffinlim makes (librosa_fgla, and the
+picture-size study's naive rows) may differ within their tolerances. A table names what
+differs. About 6 minutes on 2 cores; `--skip-study` leaves it out.
 
 The tiny study: the pipeline on the tests' tiny parameter set (TINY in tests/tinyproject.py), in
 a temporary copy, so that this checkout's params.yaml, dvc.lock and outputs are untouched:
