@@ -21,8 +21,8 @@ import numpy as np
 from specimg.core.spectrum import StftConfig, unit_to_magnitude
 from specimg.image.codec import decode_image, encode_magnitude
 from specimg.image.drawing import SpecshowStyle
+from specimg.pipeline.common import read_manifest
 from specimg.study.metrics import spectral_convergence_db
-from stages.common import read_manifest
 
 DATA = Path("data")
 CMAPS = ("gray", "magma", "viridis", "inferno")

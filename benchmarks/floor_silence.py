@@ -21,8 +21,8 @@ from specimg.core.spectrum import stft
 from specimg.image.codec import image_suffix
 from specimg.inversion import invert_image
 from specimg.phase import DEFAULT_METHOD
+from specimg.pipeline.common import read_manifest
 from specimg.study.metrics import pesq_wb, spectral_convergence_db, stoi
-from stages.common import read_manifest
 
 DATA = Path("data")
 

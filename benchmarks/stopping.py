@@ -29,8 +29,8 @@ from specimg.image.codec import image_suffix
 from specimg.inversion import image_to_magnitude
 from specimg.phase import DEFAULT_METHOD, reconstruct
 from specimg.phase.gla import AUTO_MAX_ITER, AUTO_TOL_DB, AUTO_WINDOW
+from specimg.pipeline.common import read_manifest
 from specimg.study.metrics import pesq_wb, spectral_convergence_db
-from stages.common import read_manifest
 
 DATA = Path("data")
 

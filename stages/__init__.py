@@ -1,8 +1,4 @@
-"""Thin DVC stage entry points: each reads its params section and paths, then calls specimg."""
+"""Thin DVC stage entry points: each reads its params section and paths, then calls
+:mod:`specimg.pipeline`, whose import sets one BLAS thread before numpy loads."""
 
-import os
-
-# One BLAS/OpenMP thread: multi-threaded reductions change float results between runs, and
-# stages must give byte-identical outputs. Set before numpy is imported by any stage.
-for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ[_variable] = "1"
+import specimg.pipeline  # noqa: F401

@@ -7,9 +7,9 @@ from functools import partial
 
 import pytest
 
+from specimg.pipeline.common import map_items
 from specimg.util import parallel
 from specimg.util.parallel import available_cores, imap, worker_count
-from stages.common import map_items
 
 
 def square_after(delay_unit: float, value: int) -> int:

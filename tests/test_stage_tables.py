@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from stages.common import MANIFEST_NAME, csv_text, frame_csv_text, read_manifest
+from specimg.pipeline.common import MANIFEST_NAME, csv_text, frame_csv_text, read_manifest
 
 
 def pandas_text(frame: pd.DataFrame, float_format: str | None = "%.4f") -> str:
