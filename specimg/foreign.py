@@ -1,92 +1,224 @@
-"""Parameters of pictures without specimg metadata: the ones given, else librosa's defaults."""
+"""Pictures without specimg metadata: their parameters from what is given (a card, a preset, the
+values a user knows), else librosa's defaults; and a picture file to audio by those rules.
+
+``specimg invert`` (its flags) and :func:`specimg.invert` (its keyword arguments) both fill a
+:class:`ForeignParams` and call :func:`invert_picture`, so they decide the same way.
+"""
 
 from __future__ import annotations
 
-import argparse
-from dataclasses import replace
+import os
+from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING
 
 from .core.spectrum import StftConfig
-from .image.codec import open_image
+from .image.codec import MAX_PIXELS, open_image
 from .image.geometry import count_frames
 from .image.metadata import ImageMeta, read_meta
 from .image.presets import preset_meta
+from .inversion import Inversion, invert_image
+from .phase.options import PhaseOptions
 from .util.errors import InputError
 
 if TYPE_CHECKING:
-    from .cli.jobs import Job
+    from .image.card import Card
+
+__all__ = ["FOREIGN_DEFAULTS", "NORMALISED_PEAK_DBFS", "ForeignParams", "fallback_meta",
+           "invert_picture", "picture_meta", "preset_fallback"]
 
 #: Parameters of pictures without metadata when no flag gives them (librosa's defaults, and
 #: specshow's drawing).
 FOREIGN_DEFAULTS = {"sr": 22050, "n_fft": 2048, "hop_length": 512, "top_db": 80.0,
                     "cmap": "gray", "y_axis": "hz", "n_mels": 128, "fmin": 0.0,
                     "layout": "specshow", "low_row": "bottom"}
+#: Sample peak (dB re full scale) of audio whose picture carries no loudness.
+NORMALISED_PEAK_DBFS = -1.0
 
 
-def fallback_meta(args: argparse.Namespace, counted_frames: int | None = None) -> ImageMeta | None:
-    """Parameters for images without specimg metadata, from the flags (None if incomplete).
+@dataclass(frozen=True)
+class ForeignParams:
+    """What is given about pictures without specimg metadata; None: not given.
 
-    Without ``--frames`` or ``--duration``, ``counted_frames`` (counted from the picture) gives
+    The fields named in :data:`FOREIGN_DEFAULTS` take their default there when not given
+    (:meth:`value`); a ``preset`` gives way only to those given.
+
+    Attributes
+    ----------
+    sr : int, optional
+        Sample rate (Hz).
+    n_fft, hop_length : int, optional
+        FFT size and hop (samples).
+    top_db : float, optional
+        dB range from black to white.
+    cmap : str, optional
+        matplotlib colour map the picture was drawn with.
+    y_axis : {"hz", "mel", "log"}, optional
+        specshow's ``y_axis``; mel pictures are dB of mel power.
+    n_mels : int, optional
+        Mel bands.
+    fmin, fmax : float, optional
+        Lowest and highest mel frequency (Hz; ``fmax`` None: ``sr / 2``).
+    layout : {"specshow", "grid"}, optional
+        Drawn by ``librosa.display.specshow``, or one uniform row per band.
+    low_row : {"bottom", "top"}, optional
+        Where the lowest band is.
+    preset : str, optional
+        A known format's parameters (:data:`specimg.image.presets.PRESETS`).
+    frames : int, optional
+        STFT frames in each picture; with neither ``frames`` nor ``duration`` they are
+        counted from the picture's cell edges.
+    duration : float, optional
+        Seconds of audio in each picture.
+    peak_db : float, optional
+        Level of the brightest pixel (dB re amplitude 1.0); None: unknown, the audio is
+        normalised to :data:`NORMALISED_PEAK_DBFS`.
+    card : Card, optional
+        The card of the folder's pictures (:func:`specimg.image.card.read_card`): every
+        parameter but the loudness; nothing else but ``peak_db`` may be given with it.
+    """
+
+    sr: int | None = None
+    n_fft: int | None = None
+    hop_length: int | None = None
+    top_db: float | None = None
+    cmap: str | None = None
+    y_axis: str | None = None
+    n_mels: int | None = None
+    fmin: float | None = None
+    layout: str | None = None
+    low_row: str | None = None
+    fmax: float | None = None
+    preset: str | None = None
+    frames: int | None = None
+    duration: float | None = None
+    peak_db: float | None = None
+    card: Card | None = None
+
+    @property
+    def given(self) -> set[str]:
+        """The names of :data:`FOREIGN_DEFAULTS` given."""
+        return {name for name in FOREIGN_DEFAULTS if getattr(self, name) is not None}
+
+    def value(self, name: str) -> object:
+        """The field ``name``: as given, else its :data:`FOREIGN_DEFAULTS` entry."""
+        value = getattr(self, name)
+        return FOREIGN_DEFAULTS.get(name) if value is None else value
+
+    def beside_card(self) -> list[str]:
+        """The fields given that a card gives too (a card leaves only ``peak_db`` open)."""
+        if self.card is None:
+            return []
+        return [field.name for field in fields(self)
+                if field.name not in ("card", "peak_db") and getattr(self, field.name) is not None]
+
+
+def fallback_meta(given: ForeignParams, counted_frames: int | None = None) -> ImageMeta | None:
+    """Parameters for images without specimg metadata, from ``given`` (None if incomplete).
+
+    Without ``frames`` or ``duration``, ``counted_frames`` (counted from the picture) gives
     the length: ``(frames - 1) * hop``, within one hop of the original.
     """
-    stft = StftConfig(args.sr, args.n_fft, args.hop_length)
-    if args.frames is not None or counted_frames is not None:
-        n_frames = args.frames if args.frames is not None else counted_frames
-        length = (n_frames - 1) * args.hop_length
-    elif args.duration is not None:
-        length = round(args.duration * args.sr)
+    sr, hop_length = given.value("sr"), given.value("hop_length")
+    stft = StftConfig(sr, given.value("n_fft"), hop_length)
+    if given.frames is not None or counted_frames is not None:
+        n_frames = given.frames if given.frames is not None else counted_frames
+        length = (n_frames - 1) * hop_length
+    elif given.duration is not None:
+        length = round(given.duration * sr)
         n_frames = stft.n_frames(length)
     else:
         return None
     return ImageMeta(
         stft, n_frames=n_frames, length=length,
-        peak_db=args.peak_db if args.peak_db is not None else 0.0, top_db=args.top_db,
-        encoding="foreign", cmap=args.cmap, y_axis=args.y_axis, n_mels=args.n_mels,
-        fmin=args.fmin, fmax=args.fmax or 0.0, layout=args.layout, low_row=args.low_row,
+        peak_db=given.peak_db if given.peak_db is not None else 0.0,
+        top_db=given.value("top_db"), encoding="foreign", cmap=given.value("cmap"),
+        y_axis=given.value("y_axis"), n_mels=given.value("n_mels"), fmin=given.value("fmin"),
+        fmax=given.fmax or 0.0, layout=given.value("layout"), low_row=given.value("low_row"),
     )
 
 
-def picture_meta(job: Job, data: bytes, args: argparse.Namespace) -> tuple[ImageMeta | None, str]:
+def picture_meta(data: bytes, source: str | os.PathLike, given: ForeignParams,
+                 max_pixels: int = MAX_PIXELS) -> tuple[ImageMeta | None, str]:
     """The fallback parameters of one picture, and where its frame count comes from:
-    ``metadata`` (its own; no fallback), ``card``, ``given`` (flags) or ``counted``."""
-    image = open_image(data, job.source)
-    if read_meta(image, job.source) is not None:
+    ``metadata`` (its own; no fallback), ``card``, ``preset``, ``given`` (``frames`` or
+    ``duration``) or ``counted`` (from its pixels, at most ``max_pixels`` decoded).
+
+    Raises
+    ------
+    InputError
+        Naming ``source``, if the picture cannot be read, or carries no metadata and its
+        frames cannot be known.
+    """
+    image = open_image(data, source)
+    if read_meta(image, source) is not None:
         return None, "metadata"
-    if args.card is not None:
-        meta = args.card.meta_for(image.size, job.source)
-        if args.peak_db is not None:
-            meta = replace(meta, peak_db=args.peak_db)
+    if given.card is not None:
+        meta = given.card.meta_for(image.size, source)
+        if given.peak_db is not None:
+            meta = replace(meta, peak_db=given.peak_db)
         return meta, "card"
-    if args.preset is not None:
-        return preset_fallback(args, image.size), "preset"
-    fallback = fallback_meta(args)
+    if given.preset is not None:
+        return preset_fallback(given, image.size), "preset"
+    fallback = fallback_meta(given)
     if fallback is not None:
         return fallback, "given"
-    counted = count_frames(data, job.source, args.max_pixels)
+    counted = count_frames(data, source, max_pixels)
     if counted is None:
-        raise InputError(job.source, "has no specimg metadata and its frames cannot be "
+        raise InputError(source, "has no specimg metadata and its frames cannot be "
                          "counted from its pixels (under 3 px per frame, or no edges); "
                          "give --duration or --frames, or the folder's --card")
-    return fallback_meta(args, counted), "counted"
+    return fallback_meta(given, counted), "counted"
 
 
-def preset_fallback(args: argparse.Namespace, size: tuple[int, int]) -> ImageMeta:
-    """The parameters of a picture of ``size`` (px) in ``--preset``'s format
+def preset_fallback(given: ForeignParams, size: tuple[int, int]) -> ImageMeta:
+    """The parameters of a picture of ``size`` (px) in ``given.preset``'s format
     (:func:`specimg.image.presets.preset_meta`: one frame a column, one band a row), with the
-    flags given in its place; with a flag that changes the STFT, or ``--frames`` or
-    ``--duration``, the length follows from them as for any picture without metadata."""
-    meta = preset_meta(args.preset, *size)
-    stft = replace(meta.stft, **{name: getattr(args, name) for name in ("sr", "n_fft", "hop_length")
-                                 if name in args.given})
-    own = {name: getattr(args, name) for name in FOREIGN_DEFAULTS
-           if name in args.given and name not in ("sr", "n_fft", "hop_length")}
-    own.update({name: getattr(args, name) for name in ("fmax", "peak_db")
-                if getattr(args, name) is not None})
+    values given in its place; with one that changes the STFT, or ``frames`` or
+    ``duration``, the length follows from them as for any picture without metadata."""
+    meta = preset_meta(given.preset, *size)
+    stft = replace(meta.stft, **{name: getattr(given, name)
+                                 for name in ("sr", "n_fft", "hop_length")
+                                 if name in given.given})
+    own = {name: getattr(given, name) for name in FOREIGN_DEFAULTS
+           if name in given.given and name not in ("sr", "n_fft", "hop_length")}
+    own.update({name: getattr(given, name) for name in ("fmax", "peak_db")
+                if getattr(given, name) is not None})
     meta = replace(meta, stft=stft, **own)
-    if args.duration is not None:
-        length = round(args.duration * stft.sr)
+    if given.duration is not None:
+        length = round(given.duration * stft.sr)
         return replace(meta, n_frames=stft.n_frames(length), length=length)
-    if args.frames is not None or stft != preset_meta(args.preset, *size).stft:
-        frames = args.frames or meta.n_frames
+    if given.frames is not None or stft != preset_meta(given.preset, *size).stft:
+        frames = given.frames or meta.n_frames
         return replace(meta, n_frames=frames, length=(frames - 1) * stft.hop_length)
     return meta
+
+
+def invert_picture(
+    data: bytes,
+    source: str | os.PathLike,
+    given: ForeignParams,
+    *,
+    method: str | None = None,
+    n_iter: int | str = 100,
+    seed: int = 0,
+    floor_silence: bool = True,
+    max_pixels: int = MAX_PIXELS,
+    workers: int = -1,
+    score: bool = False,
+) -> tuple[Inversion, str]:
+    """One picture file to audio, as ``specimg invert`` does it: its own metadata, else the
+    parameters :func:`picture_meta` finds from ``given``.
+
+    Returns the :class:`specimg.inversion.Inversion` (normalised to
+    :data:`NORMALISED_PEAK_DBFS` when the loudness is unknown) and where the frame count came
+    from (:func:`picture_meta`). The other parameters are those of
+    :func:`specimg.inversion.invert_image` (``seed``: its ``random_state``).
+    """
+    fallback, frames_from = picture_meta(data, source, given, max_pixels)
+    options = PhaseOptions(n_iter=n_iter, random_state=seed)
+    result = invert_image(
+        data, source, **{**options.keywords(), "method": method}, fallback=fallback,
+        loudness_known=given.peak_db is not None, normalise_dbfs=NORMALISED_PEAK_DBFS,
+        floor_silence=floor_silence, max_pixels=max_pixels, workers=workers, score=score,
+    )
+    return result, frames_from

@@ -7,17 +7,17 @@ import csv
 import io
 import statistics
 from collections import Counter
+from dataclasses import fields, replace
 from functools import partial
 from pathlib import Path
 
 from ..core.audio import encode_audio
-from ..foreign import FOREIGN_DEFAULTS, picture_meta
+from ..foreign import FOREIGN_DEFAULTS, NORMALISED_PEAK_DBFS, ForeignParams, invert_picture
 from ..image.card import read_card
 from ..image.codec import MAX_PIXELS, image_files
 from ..image.presets import PRESETS
-from ..inversion import MEL_METHOD, invert_image
+from ..inversion import MEL_METHOD
 from ..phase import DEFAULT_METHOD, METHODS, parse_n_iter
-from ..phase.options import PhaseOptions
 from ..phase.transform import fft_workers
 from ..util.errors import InputError
 from ..util.fileio import write_atomic
@@ -32,7 +32,6 @@ from .jobs import (
     run_jobs,
 )
 
-NORMALISED_PEAK_DBFS = -1.0
 LOUDNESS_UNKNOWN = "loudness unknown"
 FRAMES_COUNTED = "frames counted"
 #: Columns of the ``--scores`` table.
@@ -40,17 +39,12 @@ SCORE_COLUMNS = ("image", "output", "consistency_sc_db", "seconds", "sr", "frame
                  "frames_from", "method", "n_iter")
 
 
-def invert_one(job: Job, args: argparse.Namespace, workers: int) -> dict:
+def invert_one(job: Job, args: argparse.Namespace, given: ForeignParams, workers: int) -> dict:
     """Invert one image to its output file; returns its row of scores and notes."""
-    data = job.source.read_bytes()
-    fallback, frames_from = picture_meta(job, data, args)
-    options = PhaseOptions(n_iter=args.n_iter, random_state=args.seed)
-    result = invert_image(
-        data, job.source, **{**options.keywords(), "method": args.method}, fallback=fallback,
-        loudness_known=args.peak_db is not None, normalise_dbfs=NORMALISED_PEAK_DBFS,
-        floor_silence=args.floor_silence, max_pixels=args.max_pixels, workers=workers,
-        score=True,
-    )
+    result, frames_from = invert_picture(
+        job.source.read_bytes(), job.source, given, method=args.method, n_iter=args.n_iter,
+        seed=args.seed, floor_silence=args.floor_silence, max_pixels=args.max_pixels,
+        workers=workers, score=True)
     audio_format = "FLAC" if job.output.suffix == ".flac" else "WAV"
     write_atomic(job.output, encode_audio(result.y, result.meta.sr, audio_format))
     notes = [FRAMES_COUNTED] if frames_from == "counted" else []
@@ -74,14 +68,14 @@ def scores_csv(rows: list[dict]) -> str:
 
 
 def command_invert(args: argparse.Namespace) -> int:
-    resolve_flags(args)
+    given = resolve_flags(args)
     missing = [path for path in args.inputs if not path.exists()]
     present = [path for path in args.inputs if path.exists()]
     jobs, clashes = find_jobs(present, args.output, "." + args.format, files=image_files,
                               verb="invert")
     todo = [job for job in jobs if args.overwrite or not job.output.exists()]
     n_jobs = worker_count(args.jobs, len(todo))
-    work = partial(invert_one, args=args, workers=fft_workers(n_jobs))
+    work = partial(invert_one, args=args, given=given, workers=fft_workers(n_jobs))
     done, failed = run_jobs(work, todo, n_jobs, "image")
     failed += [(path, "does not exist") for path in missing] + clashes
     notes = Counter(note for _, outcome in done for note in outcome["notes"])
@@ -108,25 +102,23 @@ def command_invert(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def resolve_flags(args: argparse.Namespace) -> None:
-    """Fill the parameters of pictures without metadata: a flag given, else
-    :data:`FOREIGN_DEFAULTS` (``args.given`` names the flags given, which ``--preset`` gives
-    way to); read ``--card``. :class:`UsageError` (one line, exit 2, before any work) for a
-    card beside such flags, or a malformed card."""
-    if args.card is not None:
-        extra = [name for name in (*FOREIGN_DEFAULTS, "fmax", "preset", "frames", "duration")
-                 if getattr(args, name) is not None]
-        if extra:
-            raise UsageError(f"--card gives the parameters of pictures without metadata; leave "
-                             f"out {', '.join('--' + name.replace('_', '-') for name in extra)}")
+def resolve_flags(args: argparse.Namespace) -> ForeignParams:
+    """The parameters of pictures without metadata that the flags give (each left out: its
+    :data:`~specimg.foreign.FOREIGN_DEFAULTS` entry, or ``--preset``'s), ``--card`` read.
+    :class:`UsageError` (one line, exit 2, before any work) for a card beside such flags, or a
+    malformed card."""
+    given = ForeignParams(**{field.name: getattr(args, field.name)
+                             for field in fields(ForeignParams)})
+    extra = given.beside_card()
+    if extra:
+        raise UsageError(f"--card gives the parameters of pictures without metadata; leave "
+                         f"out {', '.join('--' + name.replace('_', '-') for name in extra)}")
+    if given.card is not None:
         try:
-            args.card = read_card(args.card)
+            given = replace(given, card=read_card(given.card))
         except InputError as exc:
             raise UsageError(str(exc)) from None
-    args.given = {name for name in FOREIGN_DEFAULTS if getattr(args, name) is not None}
-    for name, default in FOREIGN_DEFAULTS.items():
-        if getattr(args, name) is None:
-            setattr(args, name, default)
+    return given
 
 
 def add_parser(commands) -> None:
