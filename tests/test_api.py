@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 from PIL import Image
+from tinyproject import REPO
 
 import specimg
 import specimg.api
@@ -41,7 +42,7 @@ def test_import_specimg_loads_nothing_heavy_until_first_use():
              "print(sorted(m for m in heavy if m in sys.modules)); specimg.reconstruct; "
              "print(sorted(m for m in heavy if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                          check=True)
+                          check=True, cwd=REPO)
     before, after = done.stdout.splitlines()
     assert before == "[]"
     assert "numpy" in after and "librosa" in after
