@@ -20,9 +20,9 @@ def with_change(section: str, key: str, value) -> dict:
 
 CASES = [
     (["stages.invert", "--method", "pghi_agla", "images", "spec", "recon"],
-     with_change("invert", "n_iter", "lots"), "invert.n_iter='lots' must be a positive"),
+     with_change("invert", "n_iter", "lots"), "invert.n_iter lots is not a whole number: use a positive integer"),
     (["stages.invert", "--method", "pghi_agla", "images", "spec", "recon"],
-     with_change("invert", "n_iter", 0), "invert.n_iter=0 must be a positive"),
+     with_change("invert", "n_iter", 0), "invert.n_iter 0 is too small: use a positive integer"),
     (["stages.encode", "--encoding", "specshow", "clips", "spec", "images", "sizes.json"],
      with_change("encode", "specshow", {"specshow": {"width_per_second": 0, "height": 10}}),
      "encode.specshow.specshow: width_per_second 0 is not a positive number"),
