@@ -57,8 +57,6 @@ def main() -> None:
     args = parser.parse_args()
     params = load_params()
 
-    if int(params["invert"]["record_every"]) < 1:
-        raise InputError(PARAMS_FILE, "invert.record_every must be at least 1")
     try:
         options = PhaseOptions.from_params(params["invert"], args.method)
     except ValueError as exc:

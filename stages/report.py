@@ -17,10 +17,8 @@ from specimg.core.portable import magnitude
 from specimg.core.spectrum import stft
 from specimg.study.plots import plot_convergence, plot_per_clip, plot_rate, plot_spectrograms
 from specimg.study.report import ClipSection, Player, findings, kind_finding, render_report
-from specimg.util.errors import InputError
 from specimg.util.fileio import write_atomic, write_text
 from stages.common import (
-    PARAMS_FILE,
     absolute,
     load_params,
     map_items,
@@ -81,9 +79,6 @@ def main() -> None:
     params = load_params()
     methods = params["invert"]["methods"]
     featured_encoding, featured_method = params["report"]["encoding"], params["report"]["method"]
-    if featured_encoding not in params["encode"]["encodings"] or featured_method not in methods:
-        raise InputError(PARAMS_FILE, f"report shows {featured_encoding}/{featured_method}, "
-                         "which must be one of encode.encodings and invert.methods")
     page_dir = args.page.parent
 
     summary = json.loads((args.metrics_dir / "summary.json").read_text())

@@ -20,7 +20,7 @@ def with_change(section: str, key: str, value) -> dict:
 
 CASES = [
     (["stages.invert", "--method", "pghi_agla", "images", "spec", "recon"],
-     with_change("invert", "n_iter", "lots"), "invert.n_iter lots is not a whole number: use a positive integer"),
+     with_change("invert", "n_iter", "lots"), "invert.n_iter lots is not a whole number"),
     (["stages.invert", "--method", "pghi_agla", "images", "spec", "recon"],
      with_change("invert", "n_iter", 0), "invert.n_iter 0 is too small: use a positive integer"),
     (["stages.encode", "--encoding", "specshow", "clips", "spec", "images", "sizes.json"],
