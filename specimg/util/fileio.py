@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import io
 import json
@@ -59,7 +60,8 @@ def write_atomic(path: str | os.PathLike, data: bytes) -> Path:
             os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException as exc:
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # e.g. its folder is a file: there is no tmp
+            tmp.unlink(missing_ok=True)
         if isinstance(exc, OSError) and not isinstance(exc, OutputError):
             raise OutputError(path, output_problem(path, exc)) from exc
         raise
