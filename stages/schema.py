@@ -129,7 +129,6 @@ SCHEMA: dict[str, dict[str, Key]] = {
     "stft": {
         "n_fft": Key(checks.fft_size),
         "hop_length": Key(checks.hop_length),
-        "win_length": Key(_optional(checks.win_length), required=False),
         "window": Key(_window),
         "center": Key(checks.boolean),
         "top_db": Key(checks.top_db),
@@ -208,9 +207,8 @@ def _check_section(section: str, values: Mapping, keys: Mapping[str, Key]) -> No
 
 def _check_between(params: Mapping) -> None:
     segment, stft, encode = params["segment"], params["stft"], params["encode"]
-    names = {key: f"stft.{key}" for key in ("n_fft", "hop_length", "win_length")}
-    checks.check_stft(n_fft=int(stft["n_fft"]), hop_length=int(stft["hop_length"]),
-                      win_length=stft.get("win_length"), names=names)
+    names = {key: f"stft.{key}" for key in ("n_fft", "hop_length")}
+    checks.check_stft(n_fft=int(stft["n_fft"]), hop_length=int(stft["hop_length"]), names=names)
     checks.check_length(frames=None, duration=float(segment["clip_seconds"]),
                         sr=int(segment["sr"]), hop_length=int(stft["hop_length"]),
                         names={"duration": "segment.clip_seconds"})
