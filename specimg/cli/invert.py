@@ -23,9 +23,10 @@ from ..phase import DEFAULT_METHOD, METHODS, parse_n_iter
 from ..phase.options import PhaseOptions
 from ..phase.transform import fft_workers
 from ..util import checks
-from ..util.errors import InputError, ParameterError
+from ..util.errors import InputError
 from ..util.fileio import write_atomic
 from ..util.parallel import worker_count
+from .flag_checks import check_invert_flags
 from .jobs import (
     Job,
     UsageError,
@@ -190,7 +191,8 @@ def resolve_flags(args: argparse.Namespace) -> None:
     """Fill the parameters of pictures without metadata: a flag given, else
     :data:`FOREIGN_DEFAULTS` (``args.given`` names the flags given, which ``--preset`` gives
     way to); read ``--card``. :class:`UsageError` (one line, exit 2, before any work) for a
-    card beside such flags, or a malformed card."""
+    card beside such flags, a malformed card, or flags that contradict each other
+    (:func:`.flag_checks.check_invert_flags`)."""
     if args.card is not None:
         extra = [name for name in (*FOREIGN_DEFAULTS, "fmax", "preset", "frames", "duration")
                  if getattr(args, name) is not None]
@@ -205,27 +207,7 @@ def resolve_flags(args: argparse.Namespace) -> None:
     for name, default in FOREIGN_DEFAULTS.items():
         if getattr(args, name) is None:
             setattr(args, name, default)
-    try:
-        check_flags(args)
-    except ParameterError as exc:
-        raise UsageError(str(exc)) from None
-
-
-def check_flags(args: argparse.Namespace) -> None:
-    """The checks between flags (:mod:`specimg.util.checks`): hop within n_fft, fmin below
-    fmax within sr / 2, two frames and not both ``--frames`` and ``--duration``; with
-    ``--preset``, against the preset's values of the flags left out."""
-    preset = PRESETS[args.preset].meta(2) if args.preset is not None else None
-    sr, n_fft, hop, fmin = (
-        getattr(args, name) if preset is None or name in args.given
-        else getattr(preset if name == "fmin" else preset.stft, name)
-        for name in ("sr", "n_fft", "hop_length", "fmin"))
-    fmax = args.fmax if args.fmax is not None or preset is None else preset.fmax or None
-    names = checks.flag_names("sr", "n_fft", "hop_length", "fmin", "fmax", "frames", "duration")
-    checks.check_stft(n_fft=n_fft, hop_length=hop, names=names)
-    checks.check_band(fmin=fmin, fmax=fmax, sr=sr, names=names)
-    checks.check_length(frames=args.frames, duration=args.duration, sr=sr, hop_length=hop,
-                        names=names)
+    check_invert_flags(args)
 
 
 def add_parser(commands) -> None:
