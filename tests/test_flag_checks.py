@@ -190,3 +190,7 @@ def test_a_parameter_error_is_a_value_error_naming_the_value():
         checks.fft_size(3, "stft.n_fft")
     with pytest.raises(ParameterError, match="is not a whole number"):
         checks.integer(True, "x", allowed="use a count")
+    assert checks.win_length("1024", "--win-length") == 1024
+    with pytest.raises(ParameterError, match=r"^--win-length 2049 is larger than --n-fft 2048"):
+        checks.check_stft(n_fft=2048, hop_length=512, win_length=2049,
+                          names=checks.flag_names("n_fft", "win_length"))
