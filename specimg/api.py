@@ -157,6 +157,7 @@ def invert(
              "n_mels": n_mels, "fmin": fmin, "fmax": fmax, "layout": layout,
              "low_row": low_row, "peak_db": peak_db, "card": card, "preset": preset}
     foreign = ForeignParams(**given)
+    foreign.check()
     extra = foreign.beside_card()
     if extra:
         raise ValueError(f"card={card!r} gives the parameters of pictures without metadata; "

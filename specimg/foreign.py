@@ -8,6 +8,7 @@ values a user knows), else librosa's defaults; and a picture file to audio by th
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING
 
@@ -15,9 +16,10 @@ from .core.spectrum import StftConfig
 from .image.codec import MAX_PIXELS, open_image
 from .image.geometry import count_frames
 from .image.metadata import ImageMeta, read_meta
-from .image.presets import preset_meta
+from .image.presets import PRESETS, preset_meta
 from .inversion import Inversion, invert_image
 from .phase.options import PhaseOptions
+from .util import checks
 from .util.errors import InputError
 
 if TYPE_CHECKING:
@@ -33,6 +35,13 @@ FOREIGN_DEFAULTS = {"sr": 22050, "n_fft": 2048, "hop_length": 512, "top_db": 80.
                     "layout": "specshow", "low_row": "bottom"}
 #: Sample peak (dB re full scale) of audio whose picture carries no loudness.
 NORMALISED_PEAK_DBFS = -1.0
+
+#: The range check of each value :class:`ForeignParams` may be given.
+_VALUE_CHECKS = {"sr": checks.sample_rate, "n_fft": checks.fft_size,
+                 "hop_length": checks.hop_length, "top_db": checks.top_db,
+                 "n_mels": checks.n_mels, "fmin": checks.fmin, "fmax": checks.fmax,
+                 "frames": checks.frame_count, "duration": checks.duration,
+                 "peak_db": checks.peak_db}
 
 
 @dataclass(frozen=True)
@@ -103,6 +112,36 @@ class ForeignParams:
         """The field ``name``: as given, else its :data:`FOREIGN_DEFAULTS` entry."""
         value = getattr(self, name)
         return FOREIGN_DEFAULTS.get(name) if value is None else value
+
+    def check(self, names: Mapping[str, str] | None = None) -> None:
+        """Each value given within its range, and the values together: hop within n_fft,
+        ``0 <= fmin < fmax <= sr / 2``, a duration of two frames or more, not both frames and
+        duration; with a preset, a value left out is the preset's.
+
+        Parameters
+        ----------
+        names : mapping, optional
+            How to name each value in a message (the command's flags,
+            :func:`specimg.util.checks.flag_names`); by default its keyword.
+
+        Raises
+        ------
+        ParameterError
+            Naming the first value that is out of range, and what is allowed.
+        """
+        for name, check in _VALUE_CHECKS.items():
+            if getattr(self, name) is not None:
+                check(getattr(self, name), (names or {}).get(name, name))
+        preset = PRESETS[self.preset].meta(2) if self.preset is not None else None
+        sr, n_fft, hop, fmin = (
+            self.value(name) if preset is None or name in self.given
+            else getattr(preset if name == "fmin" else preset.stft, name)
+            for name in ("sr", "n_fft", "hop_length", "fmin"))
+        fmax = self.fmax if self.fmax is not None or preset is None else preset.fmax or None
+        checks.check_stft(n_fft=n_fft, hop_length=hop, names=names)
+        checks.check_band(fmin=fmin, fmax=fmax, sr=sr, names=names)
+        checks.check_length(frames=self.frames, duration=self.duration, sr=sr, hop_length=hop,
+                            names=names)
 
     def beside_card(self) -> list[str]:
         """The fields given that a card gives too (a card leaves only ``peak_db`` open)."""

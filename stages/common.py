@@ -13,14 +13,28 @@ from pathlib import Path
 import yaml
 
 from specimg.pipeline.common import PARAMS_FILE
-from specimg.util.errors import InputError
+from specimg.util.errors import InputError, OutputError, ParameterError
 from specimg.util.fileio import exit_on_sigterm
+from stages.schema import check_params
 
 
 def load_params() -> dict:
-    """All of ``params.yaml``."""
-    with open(PARAMS_FILE, encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+    """All of ``params.yaml``, every key checked (:func:`stages.schema.check_params`);
+    :class:`InputError` naming the first problem, before the stage does any work."""
+    try:
+        with open(PARAMS_FILE, encoding="utf-8") as handle:
+            params = yaml.safe_load(handle)
+    except OSError as exc:
+        raise InputError(PARAMS_FILE, f"cannot be read ({exc.strerror or exc})") from None
+    except yaml.YAMLError as exc:
+        where = getattr(exc, "problem_mark", None)
+        raise InputError(PARAMS_FILE, f"is not valid YAML ({getattr(exc, 'problem', exc)}"
+                         + (f", line {where.line + 1})" if where else ")")) from None
+    try:
+        check_params(params)
+    except ParameterError as exc:
+        raise InputError(PARAMS_FILE, str(exc)) from None
+    return params
 
 
 def absolute(text: str) -> Path:
@@ -39,7 +53,7 @@ def run(module: str) -> None:
     exit_on_sigterm()
     try:
         importlib.import_module(module).main()
-    except InputError as exc:
+    except (InputError, OutputError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(1)
     except KeyboardInterrupt:

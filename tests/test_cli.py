@@ -170,4 +170,5 @@ def test_n_iter_auto_and_a_bad_count(images, tmp_path, capsys):
     with pytest.raises(SystemExit) as stop:
         main(["invert", str(images["dir"]), "-o", str(out), "--n-iter", "lots"])
     assert stop.value.code == 2
-    assert "n_iter='lots' must be a positive integer or 'auto'" in capsys.readouterr().err
+    assert "--n-iter lots is not a whole number: use a positive integer or 'auto'" in (
+        capsys.readouterr().err)

@@ -173,15 +173,15 @@ def test_folders_are_mirrored_clashes_named_and_done_work_skipped(tmp_path, caps
 @pytest.mark.parametrize("flags, message", [
     (["--size", "0x512"], "size '0x512' must be WIDTHxHEIGHT"),
     (["--size", "512"], "must be WIDTHxHEIGHT"),
-    (["--clip-seconds", "-1"], "clip_seconds=-1.0 must be positive"),
+    (["--clip-seconds", "-1"], "--clip-seconds -1 is too small: use a clip length"),
     (["--format", "gif"], "unknown encoding 'gif'"),
-    (["--size", "512x512", "--hop-length", "0"], "hop_length=0 is under 1 sample"),
+    (["--size", "512x512", "--hop-length", "0"], "--hop-length 0 is too small: use a hop of 1"),
     (["--size", "512x512", "--n-fft", "512"], "n_fft=512 gives 257 bins, fewer than"),
     (["--size", "512x512", "--clip-seconds", "3"], "leave out --clip-seconds"),
     (["--format", "audio-diffusion", "--size", "512x512"], "sets every parameter"),
     (["--format", "png8", "--cmap", "magma"], "only apply to --format specshow"),
     (["--format", "specshow", "--cmap", "nosuchmap"], "no matplotlib colormap"),
-    (["--top-db", "0"], "top_db=0.0 must be positive"),
+    (["--top-db", "0"], "--top-db 0 is too small: use a range in dB above 0"),
 ])
 def test_bad_flags_are_one_line_and_exit_2_before_any_work(tmp_path, capsys, flags, message):
     sf.write(tmp_path / "a.wav", tone(4000), SR)

@@ -20,9 +20,9 @@ def with_change(section: str, key: str, value) -> dict:
 
 CASES = [
     (["stages.invert", "--method", "pghi_agla", "images", "spec", "recon"],
-     with_change("invert", "n_iter", "lots"), "invert.n_iter='lots' must be a positive"),
+     with_change("invert", "n_iter", "lots"), "invert.n_iter lots is not a whole number"),
     (["stages.invert", "--method", "pghi_agla", "images", "spec", "recon"],
-     with_change("invert", "n_iter", 0), "invert.n_iter=0 must be a positive"),
+     with_change("invert", "n_iter", 0), "invert.n_iter 0 is too small: use a positive integer"),
     (["stages.encode", "--encoding", "specshow", "clips", "spec", "images", "sizes.json"],
      with_change("encode", "specshow", {"specshow": {"width_per_second": 0, "height": 10}}),
      "encode.specshow.specshow: width_per_second 0 is not a positive number"),
@@ -30,6 +30,16 @@ CASES = [
      TINY, "encode.specshow has no entry 'specshow_big'"),
     (["stages.encode", "--encoding", "gif", "clips", "spec", "images", "sizes.json"],
      TINY, "encode.encodings: unknown encoding 'gif'"),
+    # every key is checked whichever stage runs, before any work: a typo, a value not allowed
+    (["stages.segment", "raw", "clips", "skipped.json"], with_change("segment", "tail",
+     "lastwindow"), "segment.tail lastwindow is not allowed: use one of drop, pad, last_window"),
+    (["stages.segment", "raw", "clips", "skipped.json"], with_change("segment", "tial", "drop"),
+     "segment.tial is not a key of segment (keys: sr, clip_seconds, step_seconds, tail, "
+     "mixdown)"),
+    (["stages.stft", "clips", "spec"], with_change("stft", "hop_length", 4096),
+     "stft.hop_length 4096 is larger than stft.n_fft 256"),
+    (["stages.report", "a", "b", "c", "d", "e", "f", "g"], with_change("invert", "seed", -1),
+     "invert.seed -1 is too small"),
 ]
 
 

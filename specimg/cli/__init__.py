@@ -16,6 +16,7 @@ import signal
 import sys
 from collections.abc import Sequence
 
+from ..util.errors import OutputError
 from ..util.fileio import exit_on_sigterm
 
 INTERRUPTED = ("specimg: interrupted; finished outputs are kept, none is partial: run the same "
@@ -54,6 +55,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         except UsageError as exc:
             print(f"specimg {args.command}: error: {exc}", file=sys.stderr)
             return 2
+        except OutputError as exc:  # a file of the whole run (--scores, the card)
+            print(f"specimg {args.command}: error: {exc}", file=sys.stderr)
+            return 1
     except KeyboardInterrupt:
         print(INTERRUPTED, file=sys.stderr)
         return 130

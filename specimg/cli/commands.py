@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 from pathlib import Path
 
 from . import encode, invert
@@ -16,6 +17,8 @@ class _Parser(argparse.ArgumentParser):
     """argparse, with a bad flag told in one line (exit status 2) rather than usage first."""
 
     def error(self, message: str):
+        # a check's message names its flag itself: "argument --n-fft: --n-fft 3 is..." once
+        message = re.sub(r"^argument [^:]+: (?=-)", "", message)
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 

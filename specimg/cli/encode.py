@@ -8,7 +8,7 @@ from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
-from ..core.audio import audio_files
+from ..core.audio import AUDIO_EXTENSIONS, audio_files
 from ..core.spectrum import StftConfig
 from ..encoding import audio_to_image, recording_clips
 from ..image.card import CARD_NAME, card_json
@@ -23,6 +23,7 @@ from ..image.formats import (
     fit,
     parse_size,
 )
+from ..util import checks
 from ..util.fileio import write_atomic, write_json
 from ..util.parallel import worker_count
 from .jobs import (
@@ -31,6 +32,7 @@ from .jobs import (
     add_job_arguments,
     argument_type,
     find_jobs,
+    flag_type,
     print_failures,
     run_jobs,
 )
@@ -56,6 +58,11 @@ def picture_format(args: argparse.Namespace) -> PictureFormat:
             raise UsageError(f"{', '.join(_flag(n) for n in sorted(given & set(_SPECSHOW_ONLY)))}"
                              " only apply to --format specshow")
         y_axis, sr = args.y_axis or "hz", args.sr or 22050
+        names = checks.flag_names("sr", "n_fft", "hop_length", "fmin", "fmax")
+        if args.n_fft is not None and args.hop_length is not None:
+            checks.check_stft(n_fft=args.n_fft, hop_length=args.hop_length, names=names)
+        if args.fmin is not None or args.fmax is not None:
+            checks.check_band(fmin=args.fmin or 0.0, fmax=args.fmax, sr=sr, names=names)
         if args.size is not None:
             for name in ("clip_seconds", "n_mels", "width_per_second", "height"):
                 if name in given:
@@ -122,7 +129,8 @@ def command_encode(args: argparse.Namespace) -> int:
     fmt = picture_format(args)
     missing = [path for path in args.inputs if not path.exists()]
     present = [path for path in args.inputs if path.exists()]
-    jobs, clashes = find_jobs(present, args.output, "", files=audio_files, verb="encode")
+    jobs, clashes = find_jobs(present, args.output, "", files=audio_files,
+                              suffixes=AUDIO_EXTENSIONS, verb="encode")
     card = write_card(fmt, args.output, args.overwrite)
     n_jobs = worker_count(args.jobs, len(jobs))
     done, failed = run_jobs(partial(encode_one, fmt=fmt, args=args), jobs, n_jobs, "recording")
@@ -138,6 +146,22 @@ def command_encode(args: argparse.Namespace) -> int:
               " pad or last_window keep them)")
     print_failures(failed)
     return 1 if failed else 0
+
+
+def _seconds(value: object, name: str) -> float:
+    return checks.real(value, name, above=0.0, allowed="use a clip length in seconds above 0")
+
+
+def _quality(value: object, name: str) -> int:
+    return checks.integer(value, name, low=1, high=100, allowed="use a JPEG quality of 1 to 100")
+
+
+def _px_per_second(value: object, name: str) -> float:
+    return checks.real(value, name, above=0.0, allowed="use px per second of audio above 0")
+
+
+def _height(value: object, name: str) -> int:
+    return checks.integer(value, name, low=1, allowed="use a height of 1 px or more")
 
 
 def _flag(name: str) -> str:
@@ -161,16 +185,23 @@ def add_parser(commands) -> None:
                         "linear STFT, n_fft 2 (H - 1), hop n_fft/4)")
     encode.add_argument("--y-axis", choices=("hz", "mel"),
                         help="hz (default): linear STFT bins; mel: dB of Slaney mel power")
-    encode.add_argument("--sr", type=int, help="Hz (default 22050)")
-    encode.add_argument("--n-fft", type=int, help="samples (default 2048, or 2 (H - 1) with "
+    encode.add_argument("--sr", type=flag_type(checks.sample_rate, "--sr"),
+                        help="Hz (default 22050)")
+    encode.add_argument("--n-fft", type=flag_type(checks.fft_size, "--n-fft"),
+                        help="samples (default 2048, or 2 (H - 1) with "
                         "--size; larger than that with --size keeps the lowest H bins)")
-    encode.add_argument("--hop-length", type=int, help="samples (default n_fft/4)")
-    encode.add_argument("--n-mels", type=int, help="mel bands without --size (default 128)")
-    encode.add_argument("--fmin", type=float, help="lowest mel frequency (Hz, default 0)")
-    encode.add_argument("--fmax", type=float, help="highest mel frequency (Hz, default sr/2)")
-    encode.add_argument("--top-db", type=float, help="dB kept below each picture's peak "
+    encode.add_argument("--hop-length", type=flag_type(checks.hop_length, "--hop-length"),
+                        help="samples (default n_fft/4)")
+    encode.add_argument("--n-mels", type=flag_type(checks.n_mels, "--n-mels"),
+                        help="mel bands without --size (default 128)")
+    encode.add_argument("--fmin", type=flag_type(checks.fmin, "--fmin"),
+                        help="lowest mel frequency (Hz, default 0)")
+    encode.add_argument("--fmax", type=flag_type(checks.fmax, "--fmax"),
+                        help="highest mel frequency (Hz, default sr/2)")
+    encode.add_argument("--top-db", type=flag_type(checks.top_db, "--top-db"),
+                        help="dB kept below each picture's peak "
                         "(default 80)")
-    encode.add_argument("--clip-seconds", type=float,
+    encode.add_argument("--clip-seconds", type=flag_type(_seconds, "--clip-seconds"),
                         help="seconds of audio per picture (default: a whole recording)")
     encode.add_argument("--tail", choices=("drop", "pad", "last_window"), default="last_window",
                         help="audio after the last whole clip: drop it, pad one more clip with "
@@ -179,8 +210,10 @@ def add_parser(commands) -> None:
                         help="how channels become one (default: their mean)")
     style = encode.add_argument_group("specshow pictures (--format specshow)")
     style.add_argument("--cmap", help="matplotlib colormap (default gray)")
-    style.add_argument("--quality", type=int, help="JPEG quality 1-100 (default 75)")
-    style.add_argument("--width-per-second", type=float,
+    style.add_argument("--quality", type=flag_type(_quality, "--quality"),
+                       help="JPEG quality 1-100 (default 75)")
+    style.add_argument("--width-per-second", type=flag_type(_px_per_second, "--width-per-second"),
                        help="px per second of audio, without --size (default 200)")
-    style.add_argument("--height", type=int, help="px, without --size (default 2000)")
+    style.add_argument("--height", type=flag_type(_height, "--height"),
+                       help="px, without --size (default 2000)")
     encode.set_defaults(run=command_encode)

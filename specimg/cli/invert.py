@@ -14,20 +14,21 @@ from pathlib import Path
 from ..core.audio import encode_audio
 from ..foreign import FOREIGN_DEFAULTS, NORMALISED_PEAK_DBFS, ForeignParams, invert_picture
 from ..image.card import read_card
-from ..image.codec import MAX_PIXELS, image_files
+from ..image.codec import IMAGE_SUFFIXES, MAX_PIXELS, image_files
 from ..image.presets import PRESETS
 from ..inversion import MEL_METHOD
 from ..phase import DEFAULT_METHOD, METHODS, parse_n_iter
 from ..phase.transform import fft_workers
-from ..util.errors import InputError
+from ..util import checks
+from ..util.errors import InputError, ParameterError
 from ..util.fileio import write_atomic
 from ..util.parallel import worker_count
 from .jobs import (
     Job,
     UsageError,
     add_job_arguments,
-    argument_type,
     find_jobs,
+    flag_type,
     print_failures,
     run_jobs,
 )
@@ -72,7 +73,7 @@ def command_invert(args: argparse.Namespace) -> int:
     missing = [path for path in args.inputs if not path.exists()]
     present = [path for path in args.inputs if path.exists()]
     jobs, clashes = find_jobs(present, args.output, "." + args.format, files=image_files,
-                              verb="invert")
+                              suffixes=IMAGE_SUFFIXES, verb="invert")
     todo = [job for job in jobs if args.overwrite or not job.output.exists()]
     n_jobs = worker_count(args.jobs, len(todo))
     work = partial(invert_one, args=args, given=given, workers=fft_workers(n_jobs))
@@ -101,14 +102,23 @@ def command_invert(args: argparse.Namespace) -> int:
     print_failures(failed)
     return 1 if failed else 0
 
+#: The flags whose values :meth:`ForeignParams.check` names.
+FLAG_VALUES = ("sr", "n_fft", "hop_length", "top_db", "n_mels", "fmin", "fmax", "frames",
+               "duration", "peak_db")
+
 
 def resolve_flags(args: argparse.Namespace) -> ForeignParams:
     """The parameters of pictures without metadata that the flags give (each left out: its
     :data:`~specimg.foreign.FOREIGN_DEFAULTS` entry, or ``--preset``'s), ``--card`` read.
     :class:`UsageError` (one line, exit 2, before any work) for a card beside such flags, or a
-    malformed card."""
+    malformed card, or values out of range or contradicting each other
+    (:meth:`~specimg.foreign.ForeignParams.check`)."""
     given = ForeignParams(**{field.name: getattr(args, field.name)
                              for field in fields(ForeignParams)})
+    try:
+        given.check(checks.flag_names(*FLAG_VALUES))
+    except ParameterError as exc:
+        raise UsageError(str(exc)) from None
     extra = given.beside_card()
     if extra:
         raise UsageError(f"--card gives the parameters of pictures without metadata; leave "
@@ -133,13 +143,14 @@ def add_parser(commands) -> None:
     invert.add_argument("--method", choices=METHODS[1:],
                         help=f"phase method (default: {MEL_METHOD} for mel pictures, "
                         f"{DEFAULT_METHOD} for the others)")
-    invert.add_argument("--n-iter", type=argument_type(parse_n_iter), default=100,
+    invert.add_argument("--n-iter", type=flag_type(parse_n_iter, "--n-iter"), default=100,
                         help="phase iterations, or 'auto': stop when they stop improving")
-    invert.add_argument("--seed", type=int, default=0)
+    invert.add_argument("--seed", type=flag_type(checks.seed, "--seed"), default=0)
     invert.add_argument("--floor-silence", action=argparse.BooleanOptionalAction, default=True,
                         help="decode pixels at the dB floor as silence (default; raises speech "
                         "PESQ by about 1)")
-    invert.add_argument("--max-pixels", type=int, default=MAX_PIXELS,
+    invert.add_argument("--max-pixels", type=flag_type(checks.max_pixels, "--max-pixels"),
+                        default=MAX_PIXELS,
                         help="refuse images decoding to more pixels (decompression bombs)")
     invert.add_argument("--scores", type=Path, metavar="FILE.csv",
                         help="write each picture's consistency SC (dB; lower: a picture closer "
@@ -155,21 +166,27 @@ def add_parser(commands) -> None:
                          "one band a row (audio-diffusion: 22050 Hz, n_fft 2048, hop 512, "
                          "lowest band on top, 80 dB; riffusion: 44100 Hz, n_fft 17640, window "
                          "4410, hop 441, power-law HTK mel of magnitudes, 0-10 kHz)")
-    for name, kind, unit in (("sr", int, "Hz"), ("n_fft", int, "samples"),
-                             ("hop_length", int, "samples"),
-                             ("top_db", float, "dB range from black to white"),
-                             ("cmap", str, "matplotlib colormap"), ("n_mels", int, "mel bands"),
-                             ("fmin", float, "lowest mel frequency, Hz")):
-        foreign.add_argument("--" + name.replace("_", "-"), type=kind,
+    for name, check, unit in (("sr", checks.sample_rate, "Hz"),
+                              ("n_fft", checks.fft_size, "samples"),
+                              ("hop_length", checks.hop_length, "samples"),
+                              ("top_db", checks.top_db, "dB range from black to white"),
+                              ("cmap", None, "matplotlib colormap"),
+                              ("n_mels", checks.n_mels, "mel bands"),
+                              ("fmin", checks.fmin, "lowest mel frequency, Hz")):
+        flag = "--" + name.replace("_", "-")
+        foreign.add_argument(flag, type=check and flag_type(check, flag),
                              help=f"{unit} (default {FOREIGN_DEFAULTS[name]})")
-    foreign.add_argument("--duration", type=float, help="seconds of audio in each image")
-    foreign.add_argument("--frames", type=int, help="STFT frames in each image")
-    foreign.add_argument("--peak-db", type=float,
+    foreign.add_argument("--duration", type=flag_type(checks.duration, "--duration"),
+                         help="seconds of audio in each image")
+    foreign.add_argument("--frames", type=flag_type(checks.frame_count, "--frames"),
+                         help="STFT frames in each image")
+    foreign.add_argument("--peak-db", type=flag_type(checks.peak_db, "--peak-db"),
                          help="level of the brightest pixel, dB re amplitude 1.0 "
                          "(unknown: output normalised)")
     foreign.add_argument("--y-axis", choices=("hz", "mel", "log"),
                          help="specshow's y_axis; mel pictures are dB of mel power (default hz)")
-    foreign.add_argument("--fmax", type=float, help="highest mel frequency (Hz; default sr/2)")
+    foreign.add_argument("--fmax", type=flag_type(checks.fmax, "--fmax"),
+                         help="highest mel frequency (Hz; default sr/2)")
     foreign.add_argument("--layout", choices=("specshow", "grid"),
                          help="specshow (default): drawn by librosa.display.specshow; grid: "
                          "one uniform row per band (audio-diffusion's images)")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures.process import BrokenProcessPool
@@ -12,7 +13,8 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from ..util.errors import InputError
+from ..util import checks
+from ..util.errors import InputError, OutputError
 from ..util.parallel import available_cores, imap
 
 
@@ -27,25 +29,37 @@ class Job:
 
 
 def find_jobs(inputs: Sequence[Path], out_dir: Path, suffix: str, *,
-              files: Callable[..., list[Path]], verb: str) -> tuple[list[Job], list]:
+              files: Callable[..., list[Path]], suffixes: Sequence[str], verb: str
+              ) -> tuple[list[Job], list]:
     """One job per input file: files as given, folders searched recursively by ``files``
     (``files(folder, recursive=True)``, e.g. :func:`specimg.image.codec.image_files`).
 
     Outputs mirror each folder's layout under ``out_dir``, named after the input with
     ``suffix``. A name that two inputs would share (``a.png``, ``a.jpg``) keeps the input's
     suffix (``a.png.wav``); an input whose output would still collide with another's is not
-    run.
+    run. A folder holding no file of ``suffixes`` (what ``files`` finds) is a failure too.
 
     Returns
     -------
     jobs : list of Job
     clashes : list of (Path, str)
         Inputs left out, with the reason (naming ``verb``, the command).
+
+    Raises
+    ------
+    UsageError
+        If ``out_dir`` is a file.
     """
-    pairs = []
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UsageError(f"-o {out_dir} is a file: give a folder for the outputs")
+    pairs, empty = [], []
     for given in inputs:
         if given.is_dir():
-            pairs += [(p, p.relative_to(given)) for p in files(given, recursive=True)]
+            found = [(p, p.relative_to(given)) for p in files(given, recursive=True)]
+            if not found:
+                empty.append((given, f"nothing to {verb} in it (no {'/'.join(suffixes)} file, "
+                                     "in its subfolders neither)"))
+            pairs += found
         else:
             pairs.append((given, Path(given.name)))
     stems = Counter(relative.with_suffix("") for _, relative in pairs)
@@ -60,7 +74,7 @@ def find_jobs(inputs: Sequence[Path], out_dir: Path, suffix: str, *,
             continue
         taken[output] = source
         jobs.append(Job(source, output))
-    return jobs, clashes
+    return jobs, empty + clashes
 
 
 def add_job_arguments(parser: argparse.ArgumentParser, inputs: str, items: str) -> None:
@@ -68,7 +82,8 @@ def add_job_arguments(parser: argparse.ArgumentParser, inputs: str, items: str) 
     output folder, ``-j`` (``items`` done at once) and ``--overwrite``."""
     parser.add_argument("inputs", nargs="+", type=Path, metavar=inputs)
     parser.add_argument("-o", "--output", type=Path, required=True, metavar="OUT_DIR")
-    parser.add_argument("-j", "--jobs", type=int, default=available_cores(),
+    parser.add_argument("-j", "--jobs", type=flag_type(checks.n_jobs, "--jobs"),
+                        default=available_cores(),
                         help=f"{items} done at once (default: all cores)")
     parser.add_argument("--overwrite", action="store_true", help="redo existing outputs")
 
@@ -84,9 +99,16 @@ def argument_type(parse: Callable[[str], object]) -> Callable[[str], object]:
     return checked
 
 
+def flag_type(check: Callable[[object, str], object], flag: str) -> Callable[[str], object]:
+    """A check of :mod:`specimg.util.checks` as the argparse type of ``flag``."""
+    return argument_type(partial(check, name=flag))
+
+
 def describe(exc: Exception) -> str:
     if isinstance(exc, InputError):
         return exc.problem
+    if isinstance(exc, OutputError):
+        return f"its output {exc}"
     if isinstance(exc, OSError):
         return f"cannot be read ({exc.strerror or exc})"
     return f"unexpected {type(exc).__name__}: {exc}"
@@ -98,7 +120,8 @@ def run_jobs(work: Callable[[Job], object], todo: Sequence[Job], n_jobs: int, un
 
     Returns ``(done, failed)``: each finished job with what ``work`` returned, in input order,
     and each job that raised (or whose worker died) with one line saying why. One bad input
-    does not stop the others.
+    does not stop the others. A warning a library raises in ``work`` is printed as one line
+    naming the job's input and what it means (:func:`warning_line`).
     """
     from tqdm import tqdm
 
@@ -106,9 +129,11 @@ def run_jobs(work: Callable[[Job], object], todo: Sequence[Job], n_jobs: int, un
     attempt = partial(_attempt, work=work)
     with tqdm(total=len(todo), unit=unit, disable=None, file=sys.stderr) as progress:
         try:
-            for index, (ok, outcome) in imap(attempt, todo, n_jobs):
+            for index, (ok, outcome, warned) in imap(attempt, todo, n_jobs):
                 finished.add(index)
                 progress.update()
+                for line in warned:
+                    progress.write(f"  warning: {todo[index].source}: {line}", file=sys.stderr)
                 if ok:
                     results[index] = outcome
                 else:
@@ -125,8 +150,31 @@ def print_failures(failed: Sequence[tuple[Path, str]]) -> None:
         print(f"  failed: {source}: {reason}")
 
 
-def _attempt(job: Job, work: Callable[[Job], object]) -> tuple[bool, object]:
-    try:
-        return True, work(job)
-    except Exception as exc:  # one bad input must not stop the others
-        return False, describe(exc)
+def warning_line(caught: warnings.WarningMessage) -> str:
+    """What a library's warning means for the output, in one line without source paths."""
+    message = str(caught.message).strip().splitlines()[0] if str(caught.message).strip() else ""
+    for pattern, meaning in _MEANINGS:
+        if pattern in message:
+            return meaning
+    if issubclass(caught.category, RuntimeWarning):
+        return (f"numerical trouble ({message}): the output may hold silence or noise where it "
+                "happened")
+    return f"{caught.category.__name__}: {message}"
+
+
+#: Warnings known to come from the work, and what they mean.
+_MEANINGS = (
+    ("Empty filters detected in mel frequency basis",
+     "some mel bands hold no STFT bin (too many mel bands for n_fft, or fmin..fmax too narrow):"
+     " they come back silent; use fewer --n-mels or a larger --n-fft"),
+)
+
+
+def _attempt(job: Job, work: Callable[[Job], object]) -> tuple[bool, object, list[str]]:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            ok, outcome = True, work(job)
+        except Exception as exc:  # one bad input must not stop the others
+            ok, outcome = False, describe(exc)
+    return ok, outcome, list(dict.fromkeys(warning_line(item) for item in caught))

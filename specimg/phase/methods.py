@@ -36,6 +36,7 @@ import numpy as np
 
 from ..core.portable import polar
 from ..core.spectrum import StftConfig
+from ..util import checks
 from .gla import AUTO_MAX_ITER, AUTO_TOL_DB, griffin_lim
 from .pghi import pghi
 from .transform import Stft
@@ -181,18 +182,11 @@ def _with_phase(S: np.ndarray, phase: np.ndarray, config: StftConfig, length: in
     return transform.signal(transform.inverse(coefficients))
 
 
-def parse_n_iter(value: object) -> int | str:
-    """An iteration count: a positive integer or ``"auto"``; ``ValueError`` otherwise."""
+def parse_n_iter(value: object, name: str = "n_iter") -> int | str:
+    """An iteration count: a positive integer or ``"auto"``; :class:`ParameterError` naming
+    ``name`` (``--n-iter``, ``invert.n_iter``) otherwise."""
     if value == "auto":
         return "auto"
-    if isinstance(value, bool) or not isinstance(value, (int, str)):
-        raise ValueError(f"n_iter={value!r} must be a positive integer or 'auto'")
-    try:
-        count = int(value)
-    except ValueError:
-        raise ValueError(f"n_iter={value!r} must be a positive integer or 'auto'") from None
-    if count < 1:
-        raise ValueError(f"n_iter={value!r} must be a positive integer or 'auto'")
-    return count
+    return checks.integer(value, name, low=1, allowed="use a positive integer or 'auto'")
 
 

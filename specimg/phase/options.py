@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 
+from ..util import checks
+from ..util.errors import ParameterError
 from .methods import DEFAULT_METHOD, METHODS, parse_n_iter
 
 #: ``params.yaml`` keys of the ``invert`` section, by option name.
@@ -45,32 +47,38 @@ class PhaseOptions:
             raise ValueError(f"method {self.method!r} is unknown; choose from "
                              f"{', '.join(METHODS)}")
         object.__setattr__(self, "n_iter", parse_n_iter(self.n_iter))
+        checks.seed(self.random_state, "random_state")
 
     @classmethod
     def from_params(cls, section: Mapping, method: str, prefix: str = "invert.") -> PhaseOptions:
         """The options in a ``params.yaml`` section (``n_iter``, ``momentum``, ``agla_beta``,
         ``agla_gamma``, ``pghi_tol_db``, ``seed``; missing keys keep their defaults).
 
-        ``ValueError`` naming the key (``prefix`` + key) if a value is not usable.
+        :class:`~specimg.util.errors.ParameterError` naming the key (``prefix`` + key) if a
+        value is not usable.
         """
         values: dict = {"method": method}
         for name, key in PARAM_KEYS.items():
-            if key not in section:
-                continue
-            value = section[key]
-            kind = {"n_iter": None, "random_state": int}.get(name, float)
-            try:
-                if kind is not None and (isinstance(value, bool) or value is None):
-                    raise ValueError
-                values[name] = value if kind is None else kind(value)
-            except (TypeError, ValueError):
-                raise ValueError(f"{prefix}{key} is {value!r}; it must be a number") from None
+            if key in section:
+                values[name] = _OPTION_CHECKS.get(name, _finite)(section[key], prefix + key)
         try:
             return cls(**values)
         except ValueError as exc:
-            raise ValueError(f"{prefix}{exc}") from None
+            raise ParameterError(f"{prefix}{exc}") from None
 
     def keywords(self) -> dict:
         """Keyword arguments of :func:`specimg.phase.reconstruct` and
         :func:`specimg.inversion.magnitude_to_audio`."""
         return asdict(self)
+
+
+def _finite(value: object, name: str) -> float:
+    return checks.real(value, name, allowed="use a finite number")
+
+
+def _positive(value: object, name: str) -> float:
+    return checks.real(value, name, above=0.0, allowed="use a number of dB above 0")
+
+
+#: The check of each option's params key (others: any finite number).
+_OPTION_CHECKS = {"n_iter": parse_n_iter, "random_state": checks.seed, "pghi_tol_db": _positive}

@@ -44,8 +44,6 @@ def invert_clip(image_path: Path, args: argparse.Namespace, options: PhaseOption
 def run_stage(args: argparse.Namespace, params: dict) -> None:
     """The stage: every picture of ``args.images_dir`` to audio in ``args.recon_dir`` by
     ``args.method``, with the convergence records beside it."""
-    if int(params["invert"]["record_every"]) < 1:
-        raise InputError(PARAMS_FILE, "invert.record_every must be at least 1")
     try:
         options = PhaseOptions.from_params(params["invert"], args.method)
     except ValueError as exc:

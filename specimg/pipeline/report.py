@@ -17,10 +17,8 @@ from ..core.portable import magnitude
 from ..core.spectrum import stft
 from ..study.plots import plot_convergence, plot_per_clip, plot_rate, plot_spectrograms
 from ..study.report import ClipSection, Player, findings, kind_finding, render_report
-from ..util.errors import InputError
 from ..util.fileio import write_atomic, write_text
 from .common import (
-    PARAMS_FILE,
     map_items,
     read_manifest,
     stft_config,
@@ -75,9 +73,6 @@ def run_stage(args: argparse.Namespace, params: dict) -> None:
     the metrics and audio of the folders in ``args``."""
     methods = params["invert"]["methods"]
     featured_encoding, featured_method = params["report"]["encoding"], params["report"]["method"]
-    if featured_encoding not in params["encode"]["encodings"] or featured_method not in methods:
-        raise InputError(PARAMS_FILE, f"report shows {featured_encoding}/{featured_method}, "
-                         "which must be one of encode.encodings and invert.methods")
     page_dir = args.page.parent
 
     summary = json.loads((args.metrics_dir / "summary.json").read_text())

@@ -13,6 +13,7 @@ import numpy as np
 
 from ..core import portable
 from ..core.spectrum import StftConfig, stft
+from ..util.extras import missing_extra
 
 #: Power floor (amplitude squared, full scale 1.0): -200 dB.
 EPS = 1e-20
@@ -73,7 +74,10 @@ def pesq_wb(reference: np.ndarray, estimate: np.ndarray, sr: int) -> float:
     Both signals are resampled from ``sr`` (Hz) to 16 kHz and compared over the shorter length.
     Returns NaN where PESQ finds no speech (e.g. a silent clip).
     """
-    import pesq  # here, not at start-up: only speech scoring needs it
+    try:
+        import pesq  # here, not at start-up: only speech scoring needs it
+    except ModuleNotFoundError as exc:
+        raise missing_extra(exc, "PESQ (specimg.study.metrics.pesq_wb)") from None
 
     ref, est = _speech_pair(reference, estimate, sr)
     try:
@@ -87,7 +91,10 @@ def stoi(reference: np.ndarray, estimate: np.ndarray, sr: int) -> float:
 
     Both signals are resampled from ``sr`` (Hz) to 16 kHz and compared over the shorter length.
     """
-    import pystoi
+    try:
+        import pystoi
+    except ModuleNotFoundError as exc:
+        raise missing_extra(exc, "STOI (specimg.study.metrics.stoi)") from None
 
     ref, est = _speech_pair(reference, estimate, sr)
     return float(pystoi.stoi(ref, est, SPEECH_RATE))

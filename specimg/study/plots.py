@@ -7,11 +7,16 @@ import io
 from collections.abc import Sequence
 
 import numpy as np
-import pandas as pd
 from matplotlib.figure import Figure
 
 from ..core.portable import log10
 from ..core.spectrum import AMIN, peak_db
+from ..util.extras import missing_extra
+
+try:
+    import pandas as pd
+except ModuleNotFoundError as exc:
+    raise missing_extra(exc, __name__) from None
 
 
 def png_bytes(figure: Figure, dpi: int = 80) -> bytes:

@@ -10,7 +10,12 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-import pandas as pd
+from ..util.extras import missing_extra
+
+try:
+    import pandas as pd
+except ModuleNotFoundError as exc:
+    raise missing_extra(exc, __name__) from None
 
 IMAGE_METRICS = ("image_sc_db", "image_lsd_db")
 METHOD_METRICS = ("sc_db", "consistency_sc_db", "lsd_db", "snr_db", "loudness_error_db",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import io
 import json
 import os
@@ -9,6 +11,8 @@ import signal
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from .errors import OutputError
 
 if TYPE_CHECKING:
     import numpy as np
@@ -40,20 +44,46 @@ def write_atomic(path: str | os.PathLike, data: bytes) -> Path:
     -------
     Path
         The destination path.
+
+    Raises
+    ------
+    OutputError
+        If it cannot be written, naming ``path`` and why (:func:`output_problem`).
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         with open(tmp, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):  # e.g. its folder is a file: there is no tmp
+            tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError) and not isinstance(exc, OutputError):
+            raise OutputError(path, output_problem(path, exc)) from exc
         raise
     return path
+
+
+def output_problem(path: Path, exc: OSError) -> str:
+    """Why ``path`` cannot be written, from what is in the way or the error's errno."""
+    if path.is_dir():
+        return "a directory is in its place"
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        return f"{folder} is a file, not a folder"
+    reasons = {errno.EACCES: f"its folder {folder} is read-only (permission denied)",
+               errno.EPERM: f"its folder {folder} is read-only (permission denied)",
+               errno.EROFS: "the file system is read-only",
+               errno.ENOSPC: "the disk is full",
+               errno.EDQUOT: "the disk quota is used up",
+               errno.ENAMETOOLONG: "its name is too long"}
+    return reasons.get(exc.errno, exc.strerror or str(exc))
 
 
 def write_json(path: str | os.PathLike, obj: Any) -> Path:

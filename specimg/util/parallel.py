@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any
 
+from .extras import missing_extra
 from .fileio import init_worker
 
 EXECUTORS = ("local", "dask")
@@ -83,7 +84,10 @@ def imap(function: Callable[[Any], Any], items: Sequence, n_jobs: int, *,
 
 
 def _dask_imap(function, items, workers, address) -> Iterator[tuple[int, Any]]:
-    from distributed import Client, LocalCluster, as_completed  # slow to import: only here
+    try:
+        from distributed import Client, LocalCluster, as_completed  # slow to import: only here
+    except ModuleNotFoundError as exc:
+        raise missing_extra(exc, "parallel.executor dask") from None
 
     if address:
         client, cluster = Client(address), None
