@@ -84,8 +84,10 @@ def test_invert_names_what_it_cannot_use(tmp_path, harmonic_signal):
                        duration=1.0)
     with pytest.raises(InputError, match=r"card\.json"):
         specimg.invert(tmp_path / "drawn.png", card=tmp_path / "card.json")
-    with pytest.raises(ValueError, match="n_iter=0"):
+    with pytest.raises(ValueError, match="n_iter 0"):
         specimg.invert(tmp_path / "drawn.png", n_iter=0, **GIVEN)
+    with pytest.raises(ValueError, match="hop_length 4096 is larger than n_fft 2048"):
+        specimg.invert(tmp_path / "drawn.png", hop_length=4096, duration=1.0)
 
 
 def test_reconstruct_takes_librosa_layout(harmonic_signal):
