@@ -1,6 +1,5 @@
-"""The Python API block of the docs (docs/incoming/library.md's "## Python API", until the lead
-places it) runs as written, on a folder of pictures made by specimg and a picture drawn the way
-the typical user draws one."""
+"""The README's Python API block runs as written, on a folder of pictures made by specimg and
+a picture drawn the way the typical user draws one."""
 
 from __future__ import annotations
 
@@ -18,7 +17,7 @@ from specimg.image.drawing import render_specshow
 from specimg.image.metadata import ImageMeta
 
 #: Where the block lives.
-DOC = REPO / "docs/incoming/library.md"
+DOC = REPO / "README.md"
 
 
 def api_block() -> str:
