@@ -47,6 +47,7 @@ def draw(
     colorbar: bool = True,
     tight: bool = True,
     title: str = "Power spectrogram",
+    quality: int = 90,
 ) -> Figure:
     """Draw random dB levels (-80 to 0 dB) with ``librosa.display.specshow`` and save them.
 
@@ -103,7 +104,7 @@ def draw(
     xlim, ylim = ax.get_xlim(), ax.get_ylim()
     used_cmap = image.get_cmap().name
     buffer = io.BytesIO()
-    options = {"pil_kwargs": {"quality": 90}} if fmt == "jpeg" else {}
+    options = {"pil_kwargs": {"quality": quality}} if fmt == "jpeg" else {}
     fig.savefig(buffer, format=fmt, dpi=dpi, **options)
     plt.close(fig)
     rgb = np.asarray(Image.open(buffer).convert("RGB"))

@@ -15,10 +15,9 @@ from typing import Literal
 
 import numpy as np
 
-from .figure_labels import Label, LabelFinder
-from .glyphs import ink
+from .figure_labels import Label, read_tick_labels
 
-__all__ = ["Box", "FigureAxes", "read_figure_axes"]
+__all__ = ["Box", "FigureAxes", "colorbar_colours", "read_figure_axes"]
 
 #: (left, top, right, bottom) in figure px, fractional.
 Box = tuple[float, float, float, float]
@@ -30,12 +29,6 @@ COMMON_SR = (8000, 11025, 16000, 22050, 24000, 32000, 44100, 48000, 88200, 96000
 #: mel axis's is half a band past ``sr / 2`` (measured: 1.3 % for 128 bands, 5.0 % for 40 at
 #: 44.1 kHz). Both ranges stay clear of the next common rate (8.8 % up).
 _SR_RATIO = {"hz": (0.997, 1.006), "log": (0.997, 1.006), "mel": (0.997, 1.055)}
-#: Glyphs of one label are at most this far apart (em): ':' then '1' (0:10) leave 0.3 em; a
-#: space (0.32 em and the glyphs' side bearings) splits a colour bar label into pieces that are
-#: joined afterwards (``-80`` + ``dB``). A y axis's own label is 0.4 em or more from the widest
-#: tick label.
-_GLYPH_GAP_EM = 0.25
-_TIGHT_GAP_EM = 0.36
 #: A label value off its axis's fitted line by more than this (px) is left out of the fit
 #: (librosa's ``{:.2g}`` labels ``10.5`` as ``10``).
 _INLIER_PX = 1.5
@@ -102,37 +95,13 @@ def read_figure_axes(
         The values read; a label that cannot be read is left out, never guessed.
     """
     left, top, right, bottom = plot
-    finder = LabelFinder(ink(rgb))
+    labels = read_tick_labels(rgb, plot, colorbar, x_ticks, y_ticks, colorbar_ticks)
     notes: list[str] = []
-    height, width = rgb.shape[:2]
-    right_end = int(np.floor(colorbar[0])) if colorbar else width
-    below = finder.clusters(
-        (int(np.floor(bottom)) + 1, height), (0, right_end), "top", _TIGHT_GAP_EM
-    )
-    if below:
-        first = min(c.top for c in below)
-        below = [c for c in below if c.top <= first + 0.3 * finder.px]
-    finder.refine_size(below)
-    x_labels = _labels_below(finder, below, x_ticks)
-    duration = _read_time(x_labels, right - left, notes)
-
-    margin = int(np.ceil(1.2 * finder.px)) if finder.px else 0
-    rows = (int(np.floor(top)) - margin, int(np.ceil(bottom)) + margin)
-    beside = finder.clusters(rows, (0, int(np.ceil(left)) - 1), "right", _TIGHT_GAP_EM)
-    if not below:
-        finder.refine_size(beside)
-    y_labels = _labels_beside(finder, beside, y_ticks, nearest=max)
-    y_axis, fmin, fmax, sr = _read_frequency(y_labels, top, bottom, notes)
-
+    duration = _read_time(labels.x, right - left, notes)
+    y_axis, fmin, fmax, sr = _read_frequency(labels.y, top, bottom, notes)
     top_db = colormap = None
     if colorbar is not None:
-        _, cb_top, cb_right, cb_bottom = colorbar
-        rows = (int(np.floor(cb_top)) - margin, int(np.ceil(cb_bottom)) + margin)
-        strip = finder.clusters(
-            rows, (int(np.floor(cb_right)) + 1, width), "left", _GLYPH_GAP_EM
-        )
-        db_labels = _labels_beside(finder, strip, colorbar_ticks, nearest=min)
-        top_db = _read_db(db_labels, cb_top, cb_bottom, notes)
+        top_db = _read_db(labels.colorbar, colorbar[1], colorbar[3], notes)
         colormap = colorbar_colours(rgb, colorbar)
     return FigureAxes(
         duration_s=duration, y_axis=y_axis, fmin_hz=fmin, fmax_hz=fmax, sr=sr,
@@ -154,43 +123,6 @@ def colorbar_colours(rgb: np.ndarray, colorbar: Box) -> np.ndarray | None:
         return None
     strip = np.median(rgb[r0:r1, c0:c1, :3].astype(np.float32), axis=1)
     return np.round(strip[::-1]).astype(np.uint8)
-
-
-def _labels_below(finder: LabelFinder, clusters, ticks) -> list[Label]:
-    out = []
-    for tick in ticks:
-        near = [c for c in clusters if c.left - 1 <= tick <= c.right + 1]
-        if not near:
-            continue
-        cluster = min(near, key=lambda c: abs(c.centre_x - tick))
-        if abs(cluster.centre_x - tick) > 0.25 * (cluster.right - cluster.left) + 1.5:
-            continue
-        text, error = finder.read(cluster)
-        if text is not None:
-            out.append(Label(tick, text, error))
-    return out
-
-
-def _labels_beside(finder: LabelFinder, clusters, ticks, nearest) -> list[Label]:
-    """Labels left (``nearest=max``: rightmost cluster) or right (``min``) of a vertical axis."""
-    out = []
-    for tick in ticks:
-        line = [c for c in clusters if c.top - 1 <= tick <= c.bottom + 1]
-        if not line:
-            continue
-        edge = nearest(c.right if nearest is max else c.left for c in line)
-        first = next(c for c in line if (c.right if nearest is max else c.left) == edge)
-        text, error = finder.read(first)
-        if text is None:
-            continue
-        if nearest is min:  # a unit after a space: '-80' then 'dB'
-            rest = sorted((c for c in line if c.left > first.right), key=lambda c: c.left)
-            if rest and rest[0].left - first.right < 0.6 * finder.px:
-                unit, unit_error = finder.read(rest[0])
-                if unit == "dB":
-                    text, error = f"{text} dB", max(error, unit_error)
-        out.append(Label(tick, text, error))
-    return out
 
 
 _NUMBER = r"[-\u2212+]?\d+(?:\.\d+)?"

@@ -29,6 +29,9 @@ INK_LEVEL = 0.35
 MAX_STRING_ERROR = 0.12
 #: Sub-pixel pen positions (px) text is rendered at to find the one a label was drawn at.
 _PHASES = tuple((fx, fy) for fx in (0.0, 0.25, 0.5, 0.75) for fy in (0.0, 0.5))
+#: Touching glyphs read as one piece: at most this many, keeping this many best prefixes.
+_MAX_GLYPHS = 6
+_BEAM = 3
 #: The height of a digit in DejaVu Sans, as a fraction of the font size (em).
 _DIGIT_EM = 0.729
 
@@ -45,7 +48,6 @@ def ink(rgb: np.ndarray) -> np.ndarray:
     return np.clip(1.0 - grey / 255.0, 0.0, 1.0)
 
 
-@functools.lru_cache(maxsize=4096)
 def _render(text: str, px: float, phase: tuple[float, float] = (0.0, 0.0)) -> np.ndarray:
     """``text`` drawn by Agg in DejaVu Sans at ``px`` px per em, as ink.
 
@@ -63,9 +65,7 @@ def _render(text: str, px: float, phase: tuple[float, float] = (0.0, 0.0)) -> np
     gc.set_foreground("black")
     prop = FontProperties(family="DejaVu Sans", size=px)
     renderer.draw_text(gc, pad + phase[0], _baseline(px) + phase[1], text, prop, 0)
-    out = np.asarray(renderer.buffer_rgba())[..., 3].astype(np.float32) / 255.0
-    out.flags.writeable = False
-    return out
+    return np.asarray(renderer.buffer_rgba())[..., 3].astype(np.float32) / 255.0
 
 
 def _baseline(px: float) -> int:
@@ -78,19 +78,19 @@ def match_error(a: np.ndarray, b: np.ndarray, shift: int = 1) -> float:
     ``sum((a - b)**2) / (sum(a**2) + sum(b**2))``, the smallest over shifts of ``b`` by up to
     ``shift`` px each way: 0 for identical patches, 1 for patches that share no ink.
     """
+    energy = float((a * a).sum() + (b * b).sum())
+    if energy == 0.0:
+        return 1.0
     h = max(a.shape[0], b.shape[0]) + 2 * shift
     w = max(a.shape[1], b.shape[1]) + 2 * shift
     big_a = np.zeros((h, w), np.float32)
     big_a[shift : shift + a.shape[0], shift : shift + a.shape[1]] = a
-    energy = float((a * a).sum() + (b * b).sum())
-    if energy == 0.0:
-        return 1.0
-    best = np.inf
-    for dy, dx in itertools.product(range(2 * shift + 1), repeat=2):
-        big_b = np.zeros((h, w), np.float32)
-        big_b[dy : dy + b.shape[0], dx : dx + b.shape[1]] = b
-        best = min(best, float(((big_a - big_b) ** 2).sum()))
-    return best / energy
+    # sum((a - b)^2) = energy - 2 <a, b>: only the overlap moves with the shift.
+    overlap = max(
+        float(np.vdot(big_a[dy : dy + b.shape[0], dx : dx + b.shape[1]], b))
+        for dy, dx in itertools.product(range(2 * shift + 1), repeat=2)
+    )
+    return (energy - 2 * overlap) / energy
 
 
 def _columns(patch: np.ndarray) -> tuple[int, int] | None:
@@ -122,6 +122,13 @@ class GlyphReader:
         # Rows between the lowest inked row of a digit and the baseline (usually 0).
         self._foot = base - int(rows[-1]) - 1
         self.digit_height = int(rows[-1] - rows[0]) + 1
+        self._windows: dict[tuple[str, tuple[float, float]], np.ndarray] = {}
+
+    @classmethod
+    @functools.lru_cache(maxsize=64)
+    def at(cls, px: float) -> GlyphReader:
+        """A shared reader for one text size (its renderings are kept)."""
+        return cls(px)
 
     @staticmethod
     def px_from_digit_height(height: float) -> float:
@@ -130,11 +137,14 @@ class GlyphReader:
 
     def _window(self, text: str, phase=(0.0, 0.0)) -> np.ndarray:
         """The rendered text cut to the baseline window and its inked columns (+-1 px)."""
-        image = _render(text, self.px, phase)[self._top : self._bottom]
-        span = _columns(image)
-        if span is None:
-            return image[:, :1]
-        return image[:, max(span[0] - 1, 0) : span[1] + 1]
+        key = (text, phase)
+        if key not in self._windows:
+            image = _render(text, self.px, phase)[self._top : self._bottom]
+            span = _columns(image)
+            self._windows[key] = (
+                image[:, :1] if span is None else image[:, max(span[0] - 1, 0) : span[1] + 1]
+            )
+        return self._windows[key]
 
     def cut(self, patch: np.ndarray, bottom_row: int) -> np.ndarray:
         """Rows of a figure patch in the reader's baseline window.
@@ -203,20 +213,42 @@ class GlyphReader:
         return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2], strict=True)]
 
     def _name(self, piece: np.ndarray, strict: bool = True) -> str | None:
-        """The glyph, or run of up to three touching glyphs, a piece of a label shows."""
-        best, best_error = None, np.inf
-        widths = {c: self._window(c).shape[1] - 2 for c in self.alphabet}
-        for length in (1, 2, 3):
-            # Small glyphs ('.', ':') change with the sub-pixel pen position: try several.
-            phases = _PHASES if length == 1 else _PHASES[:1]
-            for chars in itertools.product(self.alphabet, repeat=length):
-                # Touching glyphs are about as wide as their inked widths put side by side.
-                if abs(sum(widths[c] for c in chars) + 2 - piece.shape[1]) > 2 + length:
-                    continue
-                candidate = "".join(chars)
-                error = min(match_error(piece, self._window(candidate, p)) for p in phases)
-                if error < best_error:
-                    best, best_error = candidate, error
-            if best_error <= MAX_STRING_ERROR:
+        """The glyphs a piece of a label shows: one, or several touching ones.
+
+        A beam search over strings: each prefix is rendered and compared with as many of the
+        piece's columns as it covers; strings as wide as the piece are compared whole.
+        """
+        width = piece.shape[1]
+        beam, done = [""], []
+        for step in range(_MAX_GLYPHS):
+            grown = []
+            for prefix in beam:
+                for char in self.alphabet:
+                    text = prefix + char
+                    window = self._window(text)
+                    span = window.shape[1]
+                    if span > width + 2:
+                        continue
+                    if span >= width - 2:
+                        done.append((match_error(piece, window), text))
+                    if span < width - 1:
+                        grown.append((match_error(piece[:, :span], window), text))
+            if step == 0 and done:
+                done = self._rephase(piece, done)
+            if not grown or (done and min(done)[0] <= MAX_STRING_ERROR / 2):
                 break
-        return best if best_error <= 2 * MAX_STRING_ERROR or not strict else None
+            beam = [text for _, text in sorted(grown)[:_BEAM]]
+        if not done:
+            return None
+        error, best = min(done)
+        return best if error <= 2 * MAX_STRING_ERROR or not strict else None
+
+    def _rephase(self, piece: np.ndarray, done: list[tuple[float, str]]):
+        """Single glyphs compared again at every sub-pixel phase: small ones ('.', ':') change
+        with the pen position."""
+        best = sorted(done)[:_BEAM]
+        again = [
+            (min(match_error(piece, self._window(text, phase)) for phase in _PHASES), text)
+            for _, text in best
+        ]
+        return again + sorted(done)[_BEAM:]
