@@ -11,7 +11,7 @@ from notebook_figures import draw
 
 from specimg.image.figure_labels import read_tick_labels
 from specimg.image.figure_text import colorbar_colours, read_figure_axes
-from specimg.image.glyphs import GlyphReader, ink
+from specimg.image.glyphs import INK_LEVEL, GlyphReader, ink
 
 CASES = {
     "10x4@100 png hz magma 10s": dict(),
@@ -92,11 +92,11 @@ def test_digits_read_at_every_size():
         reader = GlyphReader(10 * dpi / 72)
         for text in ("0:05", "1.5", "12000", "\u221280", "+0", "8192"):
             label = _drawn(text, reader.px)
-            rows = np.flatnonzero(label.max(axis=1) >= 0.35)
+            rows = np.flatnonzero(label.max(axis=1) >= INK_LEVEL)
             assert reader.read(reader.cut(label, int(rows[-1])))[0] == text
     big = GlyphReader(20.0)
     label = _drawn("0:05", 14.0)
-    rows = np.flatnonzero(label.max(axis=1) >= 0.35)
+    rows = np.flatnonzero(label.max(axis=1) >= INK_LEVEL)
     assert big.read(big.cut(label, int(rows[-1])))[0] is None
 
 

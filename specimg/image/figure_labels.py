@@ -11,12 +11,11 @@ from .glyphs import INK_LEVEL, GlyphReader, ink
 
 __all__ = ["Label", "LabelFinder", "TickLabels", "read_tick_labels"]
 
-#: Glyphs of one label are at most this far apart (em): ':' then '1' (0:10) leave 0.3 em; a
-#: space (0.32 em and the glyphs' side bearings) splits a colour bar label into pieces that are
-#: joined afterwards (``-80`` + ``dB``). A y axis's own label is 0.4 em or more from the widest
-#: tick label.
-_GLYPH_GAP_EM = 0.25
-_TIGHT_GAP_EM = 0.36
+#: Glyphs of one label are at most this far apart (em): ':' then '1' (0:10) and '\u2212' then
+#: '1' leave 0.3 em. A y axis's own label is 0.4 em or more from the widest tick label. A space
+#: (0.32 em and the glyphs' side bearings) may split a colour bar label into pieces, which are
+#: joined afterwards (``-80`` + ``dB``).
+_GLYPH_GAP_EM = 0.36
 #: Sizes tried around the size a label's digit height suggests (relative steps).
 _SIZE_STEPS = np.arange(-6, 7) * 0.015
 
@@ -57,7 +56,7 @@ def read_tick_labels(
     height, width = rgb.shape[:2]
     right_end = int(np.floor(colorbar[0])) if colorbar else width
     below = finder.clusters(
-        (int(np.floor(bottom)) + 1, height), (0, right_end), "top", _TIGHT_GAP_EM
+        (int(np.floor(bottom)) + 1, height), (0, right_end), "top", _GLYPH_GAP_EM
     )
     if below:  # the first line below the axis; the axis label comes after it
         first = min(c.top for c in below)
@@ -66,7 +65,7 @@ def read_tick_labels(
     x_labels = _labels_below(finder, below, x_ticks)
     margin = int(np.ceil(1.2 * finder.px)) if finder.px else 0
     rows = (int(np.floor(top)) - margin, int(np.ceil(bottom)) + margin)
-    beside = finder.clusters(rows, (0, int(np.ceil(left)) - 1), "right", _TIGHT_GAP_EM)
+    beside = finder.clusters(rows, (0, int(np.ceil(left)) - 1), "right", _GLYPH_GAP_EM)
     if not below:
         finder.refine_size(beside)
     y_labels = _labels_beside(finder, beside, y_ticks, nearest=max)

@@ -22,8 +22,8 @@ __all__ = ["ALPHABET", "GlyphReader", "ink"]
 #: ``format='%+2.0f dB'``: ``+0 dB``, ``-10 dB``).
 ALPHABET = "0123456789.:-\u2212+dB"
 #: Ink above which a pixel counts as part of a glyph (0..1; JPEG ringing around text stays
-#: below about 0.2).
-INK_LEVEL = 0.35
+#: below about 0.2; a '.' at 72 dpi is 2 x 2 px of 0.31).
+INK_LEVEL = 0.25
 #: A label is read only when its rendered string matches this closely (normalised squared
 #: difference, 0 = identical, 1 = disjoint; see :func:`match_error`).
 MAX_STRING_ERROR = 0.12
