@@ -32,6 +32,9 @@ _PHASES = tuple((fx, fy) for fx in (0.0, 0.25, 0.5, 0.75) for fy in (0.0, 0.5))
 #: Touching glyphs read as one piece: at most this many, keeping this many best prefixes.
 _MAX_GLYPHS = 6
 _BEAM = 3
+#: Errors this close (plus the proportional margins in :meth:`GlyphReader.read`) do not tell
+#: two readings apart.
+_CLOSE = 0.005
 #: The height of a digit in DejaVu Sans, as a fraction of the font size (em).
 _DIGIT_EM = 0.729
 
@@ -186,18 +189,36 @@ class GlyphReader:
         segments = self._segments(label)
         if not segments:
             return None, 1.0
-        pieces = []
+        choices = []
         for start, stop in segments:
-            piece = self._name(label[:, max(start - 1, 0) : stop + 1], strict)
-            if piece is None:
+            ranked = self._name(label[:, max(start - 1, 0) : stop + 1])
+            if not ranked or (strict and ranked[0][0] > 2 * MAX_STRING_ERROR):
                 return None, 1.0
-            pieces.append(piece)
-        text = pieces[0]
+            choices.append(ranked)
         # A blank wider than a third of an em between pieces is a space (``-80 dB``).
-        for (_, stop), (start, _), piece in zip(segments, segments[1:], pieces[1:], strict=False):
-            text += (" " if start - stop > 0.3 * self.px else "") + piece
+        spaces = [""] + [
+            " " if start - stop > 0.3 * self.px else ""
+            for (_, stop), (start, _) in itertools.pairwise(segments)
+        ]
+
+        def joined(picks):
+            return "".join(space + pick for space, pick in zip(spaces, picks, strict=True))
+
+        best = [ranked[0][1] for ranked in choices]
+        text = joined(best)
         error = self.string_error(label, text)
-        return (text if error <= MAX_STRING_ERROR or not strict else None), error
+        if strict and error > MAX_STRING_ERROR:
+            return None, error
+        # A close runner-up for any piece that renders the whole label about as well makes
+        # the label ambiguous: not read rather than guessed.
+        for i, ranked in enumerate(choices):
+            for runner_error, runner in ranked[1:]:
+                if runner_error > 2 * ranked[0][0] + 2 * _CLOSE:
+                    continue
+                other = self.string_error(label, joined([*best[:i], runner, *best[i + 1 :]]))
+                if strict and other <= 1.25 * error + _CLOSE:
+                    return None, error
+        return text, error
 
     def string_error(self, label: np.ndarray, text: str) -> float:
         """:func:`match_error` of ``text`` rendered at several sub-pixel phases against a label."""
@@ -212,11 +233,13 @@ class GlyphReader:
         edges = np.flatnonzero(np.diff(np.concatenate([[0], inked.astype(np.int8), [0]])))
         return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2], strict=True)]
 
-    def _name(self, piece: np.ndarray, strict: bool = True) -> str | None:
-        """The glyphs a piece of a label shows: one, or several touching ones.
+    def _name(self, piece: np.ndarray) -> list[tuple[float, str]]:
+        """The glyphs a piece of a label may show, best first: one, or several touching ones.
 
         A beam search over strings: each prefix is rendered and compared with as many of the
-        piece's columns as it covers; strings as wide as the piece are compared whole.
+        piece's columns as it covers; strings as wide as the piece are compared whole, and the
+        best few again at every sub-pixel pen phase (at 72 dpi '05' drawn at another phase is
+        nearer '09' than '05'). Returns (:func:`match_error`, text) pairs.
         """
         width = piece.shape[1]
         beam, done = [""], []
@@ -238,14 +261,10 @@ class GlyphReader:
             if not grown or (done and min(done)[0] <= MAX_STRING_ERROR / 2):
                 break
             beam = [text for _, text in sorted(grown)[:_BEAM]]
-        if not done:
-            return None
-        error, best = min(done)
-        return best if error <= 2 * MAX_STRING_ERROR or not strict else None
+        return sorted(self._rephase(piece, done)) if done else []
 
     def _rephase(self, piece: np.ndarray, done: list[tuple[float, str]]):
-        """Single glyphs compared again at every sub-pixel phase: small ones ('.', ':') change
-        with the pen position."""
+        """The best candidates compared again at every sub-pixel pen phase."""
         best = sorted(done)[:_BEAM]
         again = [
             (min(match_error(piece, self._window(text, phase)) for phase in _PHASES), text)
