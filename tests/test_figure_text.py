@@ -129,3 +129,21 @@ def test_colorbar_colours_bottom_first():
     colours = colorbar_colours(rgb, (0.0, 0.0, 10.0, 40.0))
     assert colours[0, 0] < colours[-1, 0]
     assert len(colours) == 38  # the outline rows left out
+
+
+def test_one_misread_frequency_label_left_out():
+    """A frequency label read wrong ('3000' for '2000') is left out of the scale's fit."""
+    from specimg.image.figure_labels import Label
+    from specimg.image.figure_text import _read_frequency
+
+    figure, _ = case("10x4@100 png hz magma 10s")
+    labels = [Label(t, s, 0.0) for t, s in zip(figure.y_ticks, figure.y_labels, strict=True)]
+    assert len(labels) >= 5
+    labels[2] = Label(labels[2].tick, str(int(labels[2].text) + 1000), 0.0)
+    top, bottom = figure.plot[1], figure.plot[3]
+    notes: list[str] = []
+    y_axis, _, fmax, sr = _read_frequency(labels, top, bottom, notes)
+    assert (y_axis, sr) == ("hz", 22050), notes
+    assert fmax == pytest.approx(figure.fmax_hz, rel=0.02)
+    labels[3] = Label(labels[3].tick, str(int(labels[3].text) + 1000), 0.0)
+    assert _read_frequency(labels, top, bottom, notes)[0] is None  # two wrong: nothing read

@@ -32,6 +32,8 @@ _SR_RATIO = {"hz": (0.997, 1.006), "log": (0.997, 1.006), "mel": (0.997, 1.055)}
 #: A label value off its axis's fitted line by more than this (px) is left out of the fit
 #: (librosa's ``{:.2g}`` labels ``10.5`` as ``10``).
 _INLIER_PX = 1.5
+#: A frequency scale fits its labels when they lie this close (rms px) to its line.
+_FIT_RMS_PX = 1.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -193,23 +195,37 @@ def _scales():
     }
 
 
+def _scale_fit(px: np.ndarray, hz: np.ndarray, transform, leave_out: int | None):
+    """``px = a * T(hz) + b`` by least squares (without label ``leave_out``): rms px, a, b, T."""
+    keep = np.ones(px.size, bool)
+    if leave_out is not None:
+        keep[leave_out] = False
+    scaled = hz[keep] if transform is None else transform.transform(hz[keep])
+    a, b = np.polyfit(scaled, px[keep], 1)
+    rms = float(np.sqrt(np.mean((a * scaled + b - px[keep]) ** 2)))
+    return rms, float(a), float(b), transform, -1 if leave_out is None else leave_out
+
+
 def _read_frequency(labels: list[Label], top: float, bottom: float, notes: list[str]):
     pairs = [(lab.tick, _number(lab.text)) for lab in labels if re.fullmatch(_NUMBER, lab.text)]
     if len(pairs) < 3:
         notes.append(f"frequency axis: not read ({len(pairs)} labels)")
         return None, None, None, None
     px, hz = map(np.array, zip(*pairs, strict=True))
-    fits = {}
-    for name, transform in _scales().items():
-        scaled = hz if transform is None else transform.transform(hz)
-        a, b = np.polyfit(scaled, px, 1)
-        rms = float(np.sqrt(np.mean((a * scaled + b - px) ** 2)))
-        fits[name] = (rms, a, b, transform)
+    fits = {name: _scale_fit(px, hz, t, None) for name, t in _scales().items()}
+    dropped = ""
+    if min(f[0] for f in fits.values()) > _FIT_RMS_PX and len(pairs) >= 5:
+        # No scale fits every label: one may be misread; try each scale without each label.
+        fits = {
+            name: min(_scale_fit(px, hz, t, i) for i in range(len(pairs)))
+            for name, t in _scales().items()
+        }
+        dropped = " (one label left out)"
     ranked = sorted(fits, key=lambda n: fits[n][0])
     best, runner_up = ranked[0], ranked[1]
-    rms, a, b, transform = fits[best]
-    shown = ", ".join(lab.text for lab in labels)
-    if rms > 1.0 or fits[runner_up][0] < 3 * max(rms, 0.1):
+    rms, a, b, transform = fits[best][:4]
+    shown = ", ".join(lab.text for lab in labels) + dropped
+    if rms > _FIT_RMS_PX or fits[runner_up][0] < 3 * max(rms, 0.1):
         notes.append(f"frequency axis: {shown}: no scale fits alone (rms {rms:.2f} px)")
         return None, None, None, None
 
