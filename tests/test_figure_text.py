@@ -147,3 +147,24 @@ def test_one_misread_frequency_label_left_out():
     assert fmax == pytest.approx(figure.fmax_hz, rel=0.02)
     labels[3] = Label(labels[3].tick, str(int(labels[3].text) + 1000), 0.0)
     assert _read_frequency(labels, top, bottom, notes)[0] is None  # two wrong: nothing read
+
+
+def test_glyphs_spaced_unlike_the_font_are_not_read():
+    """Each glyph matches, but not the string: '1' and '.5' 2 px further apart than DejaVu
+    Sans sets them is not read as '1.5'."""
+    import matplotlib.pyplot as plt
+
+    reader = GlyphReader(10 * 100 / 72)
+
+    def label(extra_px: float) -> np.ndarray:
+        fig = plt.figure(figsize=(3, 1), dpi=72)
+        fig.text(20 / 216, 0.3, "1", fontsize=reader.px)
+        fig.text((20 + 0.636 * reader.px + extra_px) / 216, 0.3, ".5", fontsize=reader.px)
+        fig.canvas.draw()
+        found = ink(np.asarray(fig.canvas.buffer_rgba())[..., :3])
+        plt.close(fig)
+        rows = np.flatnonzero(found.max(axis=1) >= INK_LEVEL)
+        return reader.cut(found, int(rows[-1]))
+
+    assert reader.read(label(0.0))[0] == "1.5"
+    assert reader.read(label(2.0))[0] is None
