@@ -168,3 +168,11 @@ def test_glyphs_spaced_unlike_the_font_are_not_read():
 
     assert reader.read(label(0.0))[0] == "1.5"
     assert reader.read(label(2.0))[0] is None
+
+
+def test_bad_arguments_named():
+    figure, _ = case("10x4@100 png hz magma 10s")
+    with pytest.raises(ValueError, match="uint8"):
+        read_figure_axes(figure.rgb[..., 0], figure.plot, None, [], [], [])
+    with pytest.raises(ValueError, match="plot="):
+        read_figure_axes(figure.rgb, (10.0, 10.0, 5.0, 20.0), None, [], [], [])

@@ -129,10 +129,6 @@ class _Cluster:
     def centre_x(self) -> float:
         return (self.left + self.right) / 2
 
-    @property
-    def centre_y(self) -> float:
-        return (self.top + self.bottom) / 2
-
 
 class LabelFinder:
     """Cuts a figure's ink into one-line text clusters beside the axes and reads them.

@@ -95,8 +95,17 @@ def read_figure_axes(
     -------
     FigureAxes
         The values read; a label that cannot be read is left out, never guessed.
+
+    Raises
+    ------
+    ValueError
+        If ``rgb`` is not ``(H, W, 3)`` uint8 or ``plot`` is empty.
     """
+    if rgb.ndim != 3 or rgb.shape[2] < 3 or rgb.dtype != np.uint8:
+        raise ValueError(f"rgb of shape {rgb.shape} and dtype {rgb.dtype}: need (H, W, 3) uint8")
     left, top, right, bottom = plot
+    if not (right > left and bottom > top):
+        raise ValueError(f"plot={plot}: need left < right and top < bottom (figure px)")
     labels = read_tick_labels(rgb, plot, colorbar, x_ticks, y_ticks, colorbar_ticks)
     notes: list[str] = []
     duration = _read_time(labels.x, right - left, notes)
@@ -258,7 +267,7 @@ def _read_db(labels: list[Label], top: float, bottom: float, notes: list[str]) -
     top_db = round(a * (bottom - top) * -1, 2)
     shown = ", ".join(lab.text for lab in labels)
     notes.append(
-        f"colour bar: {shown} ({int(used.sum())} used): {a * bottom + b:g} to {a * top + b:g}"
-        f" dB, top_db {top_db:g}"
+        f"colour bar: {shown} ({int(used.sum())} used): {round(a * bottom + b, 2) + 0.0:g} to"
+        f" {round(a * top + b, 2) + 0.0:g} dB, top_db {top_db:g}"
     )
     return top_db

@@ -124,7 +124,6 @@ class GlyphReader:
         rows = np.flatnonzero((digits >= INK_LEVEL).any(axis=1))
         # Rows between the lowest inked row of a digit and the baseline (usually 0).
         self._foot = base - int(rows[-1]) - 1
-        self.digit_height = int(rows[-1] - rows[0]) + 1
         self._windows: dict[tuple[str, tuple[float, float]], np.ndarray] = {}
 
     @classmethod
