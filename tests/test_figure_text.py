@@ -176,3 +176,19 @@ def test_bad_arguments_named():
         read_figure_axes(figure.rgb[..., 0], figure.plot, None, [], [], [])
     with pytest.raises(ValueError, match="plot="):
         read_figure_axes(figure.rgb, (10.0, 10.0, 5.0, 20.0), None, [], [], [])
+
+
+@pytest.mark.parametrize("shift", [-0.5, 0.5])
+def test_boxes_and_ticks_half_a_pixel_off(shift):
+    """The axes finder's boxes and ticks are good to about half a pixel: still read right."""
+    figure, _ = case("6x3@72 png mel 5s")
+
+    def moved(values):
+        return [v + shift for v in values]
+
+    read = read_figure_axes(figure.rgb, tuple(moved(figure.plot)), tuple(moved(figure.colorbar)),
+                            moved(figure.x_ticks), moved(figure.y_ticks),
+                            moved(figure.colorbar_ticks))
+    assert read.duration_s == pytest.approx(figure.duration_s, rel=0.01), read.notes
+    assert (read.y_axis, read.sr) == ("mel", 22050), read.notes
+    assert read.top_db == pytest.approx(80.0, abs=0.5), read.notes
