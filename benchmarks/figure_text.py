@@ -11,10 +11,12 @@ reader alone.
 
 Per figure: labels in view, read right, read wrong (the reader must never do this), not read;
 whether each value is right (duration within 1 %, y axis type, fmax within 2 %, sr, top_db
-within 0.5 dB); seconds of ``read_figure_axes`` (cold: the first figure at each text size pays
-for rendering its glyphs; warm: the same figure again). Printed as JSON with a summary.
+within 0.5 dB), also with the boxes moved by up to 0.5 px and the ticks by up to 0.3 px
+(uniform, seeded: what an axes finder's precision allows); seconds of ``read_figure_axes``
+(cold: the first figure at each text size pays for rendering its glyphs; warm: the same figure
+again). Printed as JSON with a summary.
 
-    python benchmarks/figure_text.py [--json PATH] [--quick]
+    PYTHONPATH=. python benchmarks/figure_text.py [--json PATH] [--quick]
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
+import numpy as np  # noqa: E402
 from notebook_figures import draw  # noqa: E402
 
 from specimg.image.figure_labels import read_tick_labels  # noqa: E402
@@ -79,15 +82,30 @@ def measure(options: dict) -> dict:
     def close(value, truth, rel):
         return value is not None and abs(value - truth) <= rel * abs(truth)
 
-    values = {
-        "duration": bool(close(read.duration_s, figure.duration_s, 0.01)),
-        "y_axis": read.y_axis == options["y_axis"],
-        "fmax": bool(close(read.fmax_hz, figure.fmax_hz, 0.02)),
-        "sr": read.sr == options["sr"],
-        "top_db": bool(read.top_db is not None and abs(read.top_db - 80.0) <= 0.5),
-    }
+    def right(read):
+        return {
+            "duration": bool(close(read.duration_s, figure.duration_s, 0.01)),
+            "y_axis": read.y_axis == options["y_axis"],
+            "fmax": bool(close(read.fmax_hz, figure.fmax_hz, 0.02)),
+            "sr": read.sr == options["sr"],
+            "top_db": bool(read.top_db is not None and abs(read.top_db - 80.0) <= 0.5),
+        }
+
+    # The same figure with its boxes and ticks off by up to 0.5 px (seeded), as a finder's are.
+    rng = np.random.default_rng(0)
+
+    def jitter(values, size):
+        return None if values is None else [v + rng.uniform(-size, size) for v in values]
+
+    jittered = read_figure_axes(
+        figure.rgb, tuple(jitter(figure.plot, 0.5)),
+        None if figure.colorbar is None else tuple(jitter(figure.colorbar, 0.5)),
+        jitter(figure.x_ticks, 0.3), jitter(figure.y_ticks, 0.3),
+        jitter(figure.colorbar_ticks, 0.3),
+    )
     options = {**options, "size": list(options["size"])}
-    return {"figure": options, "labels": counts, "values_right": values,
+    return {"figure": options, "labels": counts, "values_right": right(read),
+            "values_right_boxes_jittered": right(jittered),
             "seconds_cold": round(cold, 3), "seconds_warm": round(warm, 3)}
 
 
@@ -107,7 +125,9 @@ def summarise(rows: list[dict]) -> dict:
         seen = sum(r["labels"][a]["in_view"] for r in subset for a in r["labels"])
         right = sum(r["labels"][a]["right"] for r in subset for a in r["labels"])
         by_dpi[str(dpi)] = round(right / seen, 4)
-    values = {k: int(sum(r["values_right"][k] for r in rows)) for k in rows[0]["values_right"]}
+    def count(key):
+        return {k: int(sum(r[key][k] for r in rows)) for k in rows[0][key]}
+
     return {
         "figures": len(rows),
         "labels_in_view": total["in_view"],
@@ -115,7 +135,8 @@ def summarise(rows: list[dict]) -> dict:
         "labels_read_wrong": total["wrong"],
         "fraction_read_right_by_format": by_format,
         "fraction_read_right_by_dpi": by_dpi,
-        "values_right_of_figures": values,
+        "values_right_of_figures": count("values_right"),
+        "values_right_of_figures_boxes_jittered": count("values_right_boxes_jittered"),
         "median_seconds_warm": round(statistics.median(r["seconds_warm"] for r in rows), 3),
         "median_seconds_cold": round(statistics.median(r["seconds_cold"] for r in rows), 3),
         "max_seconds_cold": max(r["seconds_cold"] for r in rows),

@@ -27,9 +27,11 @@ YAxis = Literal["hz", "log", "mel"]
 COMMON_SR = (8000, 11025, 16000, 22050, 24000, 32000, 44100, 48000, 88200, 96000)
 #: The top edge of a linear or log axis is ``sr / 2`` plus half a bin (0.4 % at n_fft 256); a
 #: mel axis's is half a band past ``sr / 2`` (measured: 1.3 % for 128 bands, 5.0 % for 40 at
-#: 44.1 kHz). The ranges allow 1 % more each way for a box and ticks found to +-0.5 px (measured
-#: up to 0.8 % at 72 dpi) and stay clear of the next common rate (8.8 % up).
-_SR_RATIO = {"hz": (0.99, 1.014), "log": (0.99, 1.014), "mel": (0.99, 1.06)}
+#: 44.1 kHz).
+_SR_RATIO = {"hz": (0.998, 1.005), "log": (0.998, 1.005), "mel": (0.998, 1.052)}
+#: How far (px) the top edge may be off: an axes finder's box is good to about 0.5 px. Near the
+#: top of a log axis at 72 dpi 0.75 px is 4 % of the frequency.
+_EDGE_PX = 0.75
 #: A label value off its axis's fitted line by more than this (px) is left out of the fit
 #: (librosa's ``{:.2g}`` labels ``10.5`` as ``10``).
 _INLIER_PX = 1.5
@@ -218,7 +220,7 @@ def _scale_fit(px: np.ndarray, hz: np.ndarray, transform, leave_out: int | None)
 
 def _read_frequency(labels: list[Label], top: float, bottom: float, notes: list[str]):
     pairs = [(lab.tick, _number(lab.text)) for lab in labels if re.fullmatch(_NUMBER, lab.text)]
-    if len(pairs) < 3:
+    if len({hz for _, hz in pairs}) < 3 or len({px for px, _ in pairs}) < 3:
         notes.append(f"frequency axis: not read ({len(pairs)} labels)")
         return None, None, None, None
     px, hz = map(np.array, zip(*pairs, strict=True))
@@ -244,8 +246,10 @@ def _read_frequency(labels: list[Label], top: float, bottom: float, notes: list[
         return float(scaled if transform is None else transform.inverted().transform(scaled))
 
     fmin, fmax = round(at(bottom), 2), round(at(top), 2)
+    # The rates whose top edge lies within what the edge's uncertainty allows; one, or none.
     low, high = _SR_RATIO[best]
-    rates = [sr for sr in COMMON_SR if low <= fmax / (sr / 2) <= high]
+    reach = (at(top + _EDGE_PX), at(top - _EDGE_PX))
+    rates = [r for r in COMMON_SR if reach[0] <= high * r / 2 and low * r / 2 <= reach[1]]
     sr = rates[0] if len(rates) == 1 else None
     notes.append(
         f"frequency axis: {shown}: {best}, {fmin:g} to {fmax:g} Hz"
