@@ -40,7 +40,8 @@ from PIL import Image
 from specimg.core.audio import load_audio
 from specimg.core.spectrum import StftConfig
 from specimg.image.drawing import _exact_figsize, specshow_figure
-from specimg.image.figure import find_plot_area, fit_plot_area
+from specimg.image.figure import find_plot_area
+from specimg.image.figure_fit import fit_plot_area
 from specimg.image.metadata import ImageMeta
 from specimg.inversion import image_to_magnitude, invert_image
 from specimg.study.metrics import spectral_convergence_db

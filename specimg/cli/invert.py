@@ -15,6 +15,7 @@ from ..core.audio import encode_audio
 from ..core.spectrum import StftConfig
 from ..image.card import read_card
 from ..image.codec import MAX_PIXELS, image_files, open_image
+from ..image.figure import PlotArea
 from ..image.geometry import count_frames
 from ..image.metadata import ImageMeta, read_meta
 from ..image.presets import PRESETS, preset_meta
@@ -25,6 +26,7 @@ from ..phase.transform import fft_workers
 from ..util.errors import InputError
 from ..util.fileio import write_atomic
 from ..util.parallel import worker_count
+from .figures import figure_meta, find_figure
 from .jobs import (
     Job,
     UsageError,
@@ -38,6 +40,7 @@ from .jobs import (
 NORMALISED_PEAK_DBFS = -1.0
 LOUDNESS_UNKNOWN = "loudness unknown"
 FRAMES_COUNTED = "frames counted"
+FIGURE = "figure"
 #: Parameters of pictures without metadata when no flag gives them (librosa's defaults, and
 #: specshow's drawing).
 FOREIGN_DEFAULTS = {"sr": 22050, "n_fft": 2048, "hop_length": 512, "top_db": 80.0,
@@ -71,44 +74,52 @@ def fallback_meta(args: argparse.Namespace, counted_frames: int | None = None) -
     )
 
 
-def picture_meta(job: Job, data: bytes, args: argparse.Namespace) -> tuple[ImageMeta | None, str]:
-    """The fallback parameters of one picture, and where its frame count comes from:
-    ``metadata`` (its own; no fallback), ``card``, ``given`` (flags) or ``counted``."""
+def picture_meta(job: Job, data: bytes,
+                 args: argparse.Namespace) -> tuple[ImageMeta | None, str, PlotArea | None]:
+    """The fallback parameters of one picture, where its frame count comes from (``metadata``:
+    its own, no fallback; ``card``, ``figure``: a figure with axes, from its labels or the
+    flags; ``given``: flags; ``counted``), and a figure's plot area (None for other pictures)."""
     image = open_image(data, job.source)
     if read_meta(image, job.source) is not None:
-        return None, "metadata"
+        return None, "metadata", None
     if args.card is not None:
         meta = args.card.meta_for(image.size, job.source)
         if args.peak_db is not None:
             meta = replace(meta, peak_db=args.peak_db)
-        return meta, "card"
+        return meta, "card", None
     if args.preset is not None:
-        return preset_fallback(args, image.size), "preset"
+        return preset_fallback(args, image.size), "preset", None
+    figure = find_figure(data, job.source)
+    if figure is not None:
+        meta, plot = figure_meta(figure, job.source, args, fallback_meta)
+        return meta, "figure", plot
     fallback = fallback_meta(args)
     if fallback is not None:
-        return fallback, "given"
+        return fallback, "given", None
     counted = count_frames(data, job.source, args.max_pixels)
     if counted is None:
         raise InputError(job.source, "has no specimg metadata and its frames cannot be "
                          "counted from its pixels (under 3 px per frame, or no edges); "
                          "give --duration or --frames, or the folder's --card")
-    return fallback_meta(args, counted), "counted"
+    return fallback_meta(args, counted), "counted", None
 
 
 def invert_one(job: Job, args: argparse.Namespace, workers: int) -> dict:
     """Invert one image to its output file; returns its row of scores and notes."""
     data = job.source.read_bytes()
-    fallback, frames_from = picture_meta(job, data, args)
+    fallback, frames_from, plot = picture_meta(job, data, args)
     options = PhaseOptions(n_iter=args.n_iter, random_state=args.seed)
     result = invert_image(
         data, job.source, **{**options.keywords(), "method": args.method}, fallback=fallback,
         loudness_known=args.peak_db is not None, normalise_dbfs=NORMALISED_PEAK_DBFS,
         floor_silence=args.floor_silence, max_pixels=args.max_pixels, workers=workers,
-        score=True,
+        score=True, plot=plot,
     )
     audio_format = "FLAC" if job.output.suffix == ".flac" else "WAV"
     write_atomic(job.output, encode_audio(result.y, result.meta.sr, audio_format))
     notes = [FRAMES_COUNTED] if frames_from == "counted" else []
+    if frames_from == "figure":
+        notes.append(FIGURE)
     if not result.loudness_known:
         notes.append(LOUDNESS_UNKNOWN)
     row = {"image": str(job.source), "output": str(job.output),
@@ -156,6 +167,9 @@ def command_invert(args: argparse.Namespace) -> int:
     if notes[FRAMES_COUNTED]:
         print(f"  {notes[FRAMES_COUNTED]} image(s) without metadata: their STFT frames were "
               "counted from the picture's cell edges (--duration or --frames to set them)")
+    if notes[FIGURE]:
+        print(f"  {notes[FIGURE]} image(s) are matplotlib figures with axes: only their plot "
+              "area was read, its parameters from the axes' labels and the flags")
     if notes[LOUDNESS_UNKNOWN]:
         print(f"  {notes[LOUDNESS_UNKNOWN]} image(s) carry no loudness: their audio is normalised "
               f"to a peak of {NORMALISED_PEAK_DBFS:g} dBFS (give --peak-db for the true level)")

@@ -230,7 +230,7 @@ def decode_image(
         :func:`specimg.image.raster.cells_from_image`).
     plot : PlotArea, optional
         For a figure with axes (:func:`specimg.image.figure.find_plot_area`, placed by
-        :func:`~specimg.image.figure.fit_plot_area`): only the plot area's pixels clear of its
+        :func:`~specimg.image.figure_fit.fit_plot_area`): only the plot area's pixels clear of its
         frame lines are read, each in the cell that holds its centre in the figure.
 
     Returns
@@ -277,7 +277,7 @@ def decode_image(
         raise InputError(path, f"is empty ({image.size[0]} x {image.size[1]} pixels)")
     frame = None
     if plot is not None:
-        image, frame = image.crop(plot.interior), plot.frame()
+        image, frame = plot.crop(image), plot.frame()
     levels = to_levels(cells_from_image(image, meta, read_strip, order=order, frame=frame))
     levels = np.clip(levels, 0.0, 1.0).astype(np.float32)
     if meta.n_rows_kept:  # the bins above the picture's are at the dB floor

@@ -2,9 +2,9 @@
 
 Users save what a notebook draws: ``specshow`` in an axes with its frame lines (spines), ticks,
 labels, a title and often a colour bar, on a white figure. :func:`find_plot_area` tells such a
-figure from a frameless picture and finds the axes box; :func:`fit_plot_area` places it to a
-fraction of a pixel from the cell edges it holds, so that :func:`specimg.image.raster.
-cells_from_image` can put each pixel in the cell Agg filled it with.
+figure from a frameless picture and finds the axes box; :func:`.figure_fit.fit_plot_area`
+places it to a fraction of a pixel from the cell edges it holds, so that
+:func:`specimg.image.raster.cells_from_image` can put each pixel in the cell Agg filled it with.
 
 Agg draws the 0.8 pt spines centred on the axes box, snapped: a line of ``n`` whole pixels
 (its width rounded) is centred on ``round(x) + 0.5`` for odd ``n`` and ``round(x)`` for even
@@ -16,17 +16,17 @@ from __future__ import annotations
 
 import math
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
+from PIL import Image
 
 from ..util.errors import InputError
 from .codec import check_pixels, open_image
-from .metadata import ImageMeta
-from .raster import Box, cell_edges
+from .raster import Box
 
 __all__ = ["FIGURE_MAX_PIXELS", "Box", "PlotArea", "figure_pixels", "find_plot_area",
-           "fit_plot_area"]
+           "luminance"]
 
 #: Pictures larger than this are not searched for axes (a figure saved at 300 dpi is a few
 #: Mpixel; decoding a 400 Mpixel picture in colour to look would cost gigabytes).
@@ -39,11 +39,11 @@ DARK = 128
 MIN_SPAN = 0.2
 #: ... and is dark over this fraction of the frame's side.
 FULL = 0.98
+#: Pixels a frame line covers by this much or more are left out, not corrected.
+MAX_FRINGE = 0.5
 #: Fraction of the picture's border and of the margins around the axes that must be light.
 MIN_LIGHT_BORDER = 0.9
 MIN_LIGHT_MARGIN = 0.7
-#: Steps of the sub-pixel search around the spines' estimate (px), each way.
-FIT_RANGE, FIT_STEP = 0.5, 1 / 32
 
 
 @dataclass(frozen=True)
@@ -62,9 +62,14 @@ class PlotArea:
         the colour bar.
     line_px : int
         Frame lines' width in whole pixels, as drawn.
+    line_width : float or None
+        Their exact width (px), from the tick marks; None without ticks.
     interior : (int, int, int, int)
-        Pixel index bounds ``(x0, y0, x1, y1)`` (stops exclusive) of the plot pixels no frame
-        line touches.
+        Pixel index bounds ``(x0, y0, x1, y1)`` (stops exclusive) of the plot pixels the frame
+        lines cover by less than :data:`MAX_FRINGE`.
+    fringe : (float, float, float, float)
+        How much of the interior's first column, first row, last column and last row the
+        lines cover (0 to :data:`MAX_FRINGE`): the antialiased edge of each line.
     """
 
     plot: Box
@@ -73,7 +78,29 @@ class PlotArea:
     y_ticks: tuple[float, ...]
     colorbar_ticks: tuple[float, ...]
     line_px: int
+    line_width: float | None
     interior: tuple[int, int, int, int]
+    fringe: tuple[float, float, float, float]
+
+    def clear(self, pixels: np.ndarray) -> np.ndarray:
+        """The :attr:`interior` of a figure's pixels ``(height, width[, channels])``, uint8,
+        with the lines' fringe taken out: a pixel a black line covers by ``c`` was drawn as
+        ``(1 - c) * value``. A last channel of 2 or 4 (alpha) is left as it is."""
+        x0, y0, x1, y1 = self.interior
+        out = np.asarray(pixels)[y0:y1, x0:x1].astype(np.float32)
+        colour = out if out.ndim == 2 or out.shape[-1] not in (2, 4) else out[..., :-1]
+        left, top, right, bottom = self.fringe
+        for index, cover in ((np.s_[:, 0], left), (np.s_[:, -1], right), (np.s_[0], top),
+                             (np.s_[-1], bottom)):
+            if cover:
+                colour[index] /= 1.0 - cover
+        return np.clip(np.round(out), 0, 255).astype(np.uint8)
+
+    def crop(self, image: Image.Image) -> Image.Image:
+        """:meth:`clear` of a loaded PIL image, as an image (grey, RGB or RGBA)."""
+        if image.mode not in ("L", "LA", "RGB", "RGBA"):
+            image = image.convert("RGB")
+        return Image.fromarray(self.clear(np.asarray(image)), image.mode)
 
     def frame(self) -> Box:
         """The plot box in the pixels of the :attr:`interior` crop."""
@@ -82,7 +109,8 @@ class PlotArea:
         return left - x0, top - y0, right - x0, bottom - y0
 
 
-def _luminance(pixels: np.ndarray) -> np.ndarray:
+def luminance(pixels: np.ndarray) -> np.ndarray:
+    """Luminance (0-255, float32) of RGB pixels ``(..., 3)``; grey pixels as they are."""
     if pixels.ndim == 2:
         return pixels.astype(np.float32)
     rgb = pixels[..., :3].astype(np.float32)
@@ -104,20 +132,41 @@ def _depth(dark: np.ndarray, cap: int = 8) -> np.ndarray:
     return np.cumprod(dark[:, :cap], axis=1).sum(axis=1)
 
 
-def _line_width(dark: np.ndarray, x_a: int, x_b: int, y_a: int, y_b: int) -> int:
-    """Width (whole px) of the frame lines, from the tick marks, which are drawn as wide on the
-    white margin; without ticks, from how deep the frame's sides stay dark (an upper bound
-    where the plot's own pixels are dark next to every part of the frame)."""
-    runs = []
-    for line in (dark[y_b + 2, x_a:x_b + 1], dark[y_a:y_b + 1, max(x_a - 2, 0)]):
+def _line_width(dark: np.ndarray, coverage: np.ndarray, x_a: int, x_b: int, y_a: int,
+                y_b: int) -> tuple[int, float | None]:
+    """Width of the frame lines in whole pixels as drawn, and exactly (px; None when unknown),
+    from the tick marks, which are as wide and lie on the white margin: a mark's coverage sums
+    to its width. Without ticks, the whole width comes from how deep the frame's sides stay
+    dark (an upper bound where the plot's own pixels are dark next to every part of it)."""
+    runs, widths = [], []
+    below, beside = (y_b + 2, np.s_[x_a:x_b + 1]), (np.s_[y_a:y_b + 1], max(x_a - 2, 0))
+    for line, cover in ((dark[below], coverage[below]), (dark[beside], coverage[beside])):
         edges = np.flatnonzero(np.diff(np.concatenate([[0], line, [0]]).astype(np.int8)))
-        runs.extend(edges[1::2] - edges[::2])
+        for first, stop in zip(edges[::2], edges[1::2], strict=True):
+            runs.append(stop - first)
+            widths.append(float(cover[max(first - 1, 0):stop + 1].sum()))
     if runs:
-        return max(1, int(np.median(runs)))
+        return max(1, int(np.median(runs))), float(np.median(widths))
     inner_x, inner_y = slice(x_a + 4, x_b - 3), slice(y_a + 4, y_b - 3)
     depths = [_depth(dark[y_a:, inner_x].T), _depth(dark[y_b::-1, inner_x].T),
               _depth(dark[inner_y, x_a:]), _depth(dark[inner_y, x_b::-1])]
-    return max(1, int(min(np.percentile(depth, 10) for depth in depths)))
+    return max(1, int(min(np.percentile(depth, 10) for depth in depths))), None
+
+
+def _clear_bounds(start_centre: float, stop_centre: float, n: int,
+                  width: float | None) -> tuple[int, int, float, float]:
+    """The pixel index range between two parallel frame lines (snapped centres, px) that the
+    lines leave clear or cover by less than :data:`MAX_FRINGE`, and the coverage of its first
+    and last pixel. Unknown ``width``: the widest that rounds to ``n``, partial pixels left out."""
+    half = (n + 0.5 if width is None else width) / 2
+    inner_start, inner_stop = start_centre + half, stop_centre - half
+    first, last = math.floor(inner_start), math.ceil(inner_stop)
+    first_cover, last_cover = inner_start - first, last - inner_stop
+    if width is None or first_cover >= MAX_FRINGE:
+        first, first_cover = math.ceil(inner_start), 0.0
+    if width is None or last_cover >= MAX_FRINGE:
+        last, last_cover = math.floor(inner_stop), 0.0
+    return first, last, first_cover, last_cover
 
 
 def _line_centre(outer: int, n: int, inward: int) -> float:
@@ -131,15 +180,17 @@ def _unsnap(centre: float, n: int) -> float:
     return centre - 0.5 if n % 2 else centre
 
 
-def _ticks(coverage: np.ndarray, start: int) -> tuple[float, ...]:
-    """Centres (px) of the tick marks in a coverage profile whose index 0 is pixel ``start``."""
+def _ticks(coverage: np.ndarray, start: int, n: int) -> tuple[float, ...]:
+    """Positions (px) of the tick marks, ``n`` px wide, in a coverage profile whose index 0 is
+    pixel ``start``: each mark's centre, unsnapped as a frame line's."""
     marks = coverage > 0.5
     edges = np.flatnonzero(np.diff(np.concatenate([[False], marks, [False]]).astype(np.int8)))
     centres = []
     for first, stop in zip(edges[::2], edges[1::2], strict=True):
         lo, hi = max(first - 1, 0), min(stop + 1, len(coverage))
         weights = coverage[lo:hi]
-        centres.append(float(start + ((np.arange(lo, hi) + 0.5) * weights).sum() / weights.sum()))
+        centre = start + ((np.arange(lo, hi) + 0.5) * weights).sum() / weights.sum()
+        centres.append(_unsnap(float(centre), n))
     return tuple(centres)
 
 
@@ -165,7 +216,7 @@ def find_plot_area(pixels: np.ndarray) -> PlotArea | None:
         spanning a fifth of its width, or margins that are not mostly light (a frameless
         ``specshow`` picture fills its whole canvas).
     """
-    luma = _luminance(np.asarray(pixels))
+    luma = luminance(np.asarray(pixels))
     height, width = luma.shape
     if min(height, width) < 16:
         return None
@@ -189,17 +240,16 @@ def find_plot_area(pixels: np.ndarray) -> PlotArea | None:
         return None
     x_a, x_b = int(full_columns[0]), int(full_columns[-1])
     span = y_b - y_a + 1
-    n = _line_width(dark, x_a, x_b, y_a, y_b)
+    coverage = 1.0 - luma / 255.0
+    n, width = _line_width(dark, coverage, x_a, x_b, y_a, y_b)
     plot = _box(x_a, x_b, y_a, y_b, n)
-    half = (n + 0.5) / 2
-    centres = [_line_centre(x_a, n, 1), _line_centre(y_a, n, 1), _line_centre(x_b, n, -1),
-               _line_centre(y_b, n, -1)]
-    interior = (math.ceil(centres[0] + half), math.ceil(centres[1] + half),
-                math.floor(centres[2] - half), math.floor(centres[3] - half))
-    if interior[2] - interior[0] < 4 or interior[3] - interior[1] < 4:
+    x0, x1, left_cover, right_cover = _clear_bounds(_line_centre(x_a, n, 1),
+                                                     _line_centre(x_b, n, -1), n, width)
+    y0, y1, top_cover, bottom_cover = _clear_bounds(_line_centre(y_a, n, 1),
+                                                     _line_centre(y_b, n, -1), n, width)
+    if x1 - x0 < 4 or y1 - y0 < 4:
         return None
 
-    coverage = 1.0 - luma / 255.0
     colorbar, colorbar_ticks, outside = None, (), np.ones_like(dark)
     outside[y_a:y_b + 1, x_a:x_b + 1] = False
     right = dark[:, x_b + 3:]
@@ -212,71 +262,15 @@ def find_plot_area(pixels: np.ndarray) -> PlotArea | None:
             if c_b - c_a >= 2 * n + 1:
                 colorbar = _box(x_b + 3 + c_a, x_b + 3 + c_b, top, bottom, n)
                 outside[top:bottom + 1, x_b + 3 + c_a:x_b + 4 + c_b] = False
-                below = x_b + 3 + c_b + 1
-                colorbar_ticks = _ticks(coverage[top:bottom + 1, below:below + 2].mean(axis=1),
-                                        top)
+                beside = x_b + 3 + c_b + 1
+                colorbar_ticks = _ticks(coverage[top:bottom + 1, beside:beside + 2].mean(axis=1),
+                                        top, n)
     if np.mean(luma[outside] > LIGHT) < MIN_LIGHT_MARGIN:
         return None
-    x_ticks = _ticks(coverage[y_b + 1:y_b + 3, x_a:x_b + 1].mean(axis=0), x_a)
-    y_ticks = _ticks(coverage[y_a:y_b + 1, max(x_a - 2, 0):x_a].mean(axis=1), y_a)
-    return PlotArea(plot, colorbar, x_ticks, y_ticks, colorbar_ticks, n, interior)
-
-
-def _fit_axis(steps: np.ndarray, edges: np.ndarray, first: int, low: float, high: float,
-              sign: float) -> tuple[float, float]:
-    """The ends ``low .. high`` (px, within :data:`FIT_RANGE`) whose cell edges fall on the
-    largest steps between neighbouring pixels; ``steps[i]`` is between pixels ``first + i`` and
-    ``first + i + 1`` (along y, ``sign`` -1: edges counted up from ``high``)."""
-    offsets = np.arange(-FIT_RANGE, FIT_RANGE + FIT_STEP / 2, FIT_STEP)
-    centres = sign * (first + np.arange(len(steps) + 1) + 0.5)
-    mean = steps.mean()
-    best, best_key = (low, high), None
-    for d_low in offsets:
-        for d_high in offsets:
-            a, b = low + d_low, high + d_high
-            positions = a + edges * (b - a) if sign > 0 else edges * (b - a) - b
-            cells = np.searchsorted(positions, centres, side="left")
-            boundary = cells[1:] != cells[:-1]
-            key = (float(steps[boundary].sum() - mean * boundary.sum()), -abs(d_low) - abs(d_high))
-            if best_key is None or key > best_key:
-                best, best_key = (a, b), key
-    return best
-
-
-def fit_plot_area(pixels: np.ndarray, area: PlotArea, meta: ImageMeta) -> PlotArea:
-    """Place the plot box to a fraction of a pixel from the cells drawn in it.
-
-    The spines give each edge of the box to half a pixel. Inside, ``specshow``'s cells make
-    steps between neighbouring pixel columns (rows) exactly where a cell edge passes between
-    their centres, and where the edges fall depends on the box's ends: the ends within
-    :data:`FIT_RANGE` of the spines' estimate (steps of :data:`FIT_STEP`) that put the cell edges
-    on the largest steps are kept. Where cells are narrower than pixels every step is an edge
-    whatever the ends, and the spines' estimate stays.
-
-    Parameters
-    ----------
-    pixels : np.ndarray
-        The figure, ``(height, width, 3)`` uint8 RGB (or grey).
-    area : PlotArea
-        :func:`find_plot_area` of it.
-    meta : ImageMeta
-        The spectrogram's parameters (frames, bands, axis scale).
-
-    Returns
-    -------
-    PlotArea
-        ``area`` with the fitted :attr:`PlotArea.plot`.
-    """
-    x0, y0, x1, y1 = area.interior
-    luma = _luminance(np.asarray(pixels)[y0:y1, x0:x1])
-    left, top, right, bottom = area.plot
-    if x1 - x0 >= meta.n_frames:
-        steps = np.abs(np.diff(luma, axis=1)).mean(axis=0)
-        left, right = _fit_axis(steps, cell_edges(meta, "x"), x0, left, right, 1.0)
-    if y1 - y0 >= meta.n_rows or meta.y_axis != "hz":
-        steps = np.abs(np.diff(luma, axis=0)).mean(axis=1)
-        top, bottom = _fit_axis(steps, cell_edges(meta, "y"), y0, top, bottom, -1.0)
-    return replace(area, plot=(left, top, right, bottom))
+    x_ticks = _ticks(coverage[y_b + 1:y_b + 3, x_a:x_b + 1].mean(axis=0), x_a, n)
+    y_ticks = _ticks(coverage[y_a:y_b + 1, max(x_a - 2, 0):x_a].mean(axis=1), y_a, n)
+    return PlotArea(plot, colorbar, x_ticks, y_ticks, colorbar_ticks, n, width, (x0, y0, x1, y1),
+                    (left_cover, top_cover, right_cover, bottom_cover))
 
 
 def figure_pixels(data: bytes, path: str | os.PathLike = "<image>",
