@@ -15,6 +15,9 @@ magnitude after the best single gain (the pictures carry no loudness), all measu
   same format, decoded as specimg decodes frameless pictures: what the figure path aims at;
 - `naive_crop`: the plot area cut out at matplotlib's own box rounded to whole pixels (the exact
   box, which a user could only guess) and decoded as a frameless picture with the exact flags;
+- `figure_cli`: `specimg invert FIGURE -o OUT --n-iter N_ITER` with no other flag: every
+  parameter from the figure's labels (time axis, frequency axis, colour bar); a figure whose
+  labels do not give them all is refused (the line it printed is recorded); end to end only;
 - for each: `decoded` (the magnitude read from the picture), `true_phase` (that magnitude with the
   clip's true phase: the floor) and `end_to_end` (specimg's default phase method for the
   picture, N_ITER iterations, seed 0).
@@ -25,10 +28,12 @@ magnitude after the best single gain (the pictures carry no loudness), all measu
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import json
 import statistics
 import sys
+import tempfile
 from pathlib import Path
 
 import librosa
@@ -37,6 +42,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from PIL import Image
 
+from specimg.cli import main as cli_main
 from specimg.core.audio import load_audio
 from specimg.core.spectrum import StftConfig
 from specimg.image.drawing import _exact_figsize, specshow_figure
@@ -116,6 +122,21 @@ def scores(data: bytes, meta: ImageMeta, y: np.ndarray, S: np.ndarray, phase: np
             "end_to_end": sc_after_gain(S, magnitude_of(result.y))}
 
 
+def cli_scores(data: bytes, fmt: str, S: np.ndarray, n_iter: int) -> dict:
+    """``specimg invert`` on the figure with no flags but ``--n-iter``."""
+    with tempfile.TemporaryDirectory() as folder:
+        picture = Path(folder) / f"figure.{fmt}"
+        picture.write_bytes(data)
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            status = cli_main(["invert", str(picture), "-o", folder, "--n-iter", str(n_iter)])
+        if status != 0:
+            failed = [line for line in printed.getvalue().splitlines() if "failed:" in line]
+            return {"refused": failed[0].split(": ", 2)[-1] if failed else printed.getvalue()}
+        y, _ = librosa.load(Path(folder) / "figure.wav", sr=SR)
+    return {"end_to_end": sc_after_gain(S, magnitude_of(y))}
+
+
 def measure(y: np.ndarray, kind: tuple, n_iter: int) -> dict:
     _, _, y_axis, cmap, _, _, fmt = kind
     stft = librosa.stft(y, n_fft=N_FFT, hop_length=HOP)
@@ -142,6 +163,7 @@ def measure(y: np.ndarray, kind: tuple, n_iter: int) -> dict:
     row["figure_spines_only"] = scores(data, meta, y, S, phase, n_iter, area)
     row["frameless"] = scores(frameless(D, meta, size, fmt), meta, y, S, phase, n_iter)
     row["naive_crop"] = scores(naive_crop(data, truth), meta, y, S, phase, n_iter)
+    row["figure_cli"] = cli_scores(data, fmt, S, n_iter)
     return row
 
 
@@ -156,11 +178,11 @@ def main(argv: list[str] | None = None) -> int:
     for name, kind in KINDS.items():
         rows = {clip: measure(y, kind, args.n_iter) for clip, y in clips.items()}
         summary = {}
-        for recipe in ("figure", "figure_spines_only", "frameless", "naive_crop"):
+        for recipe in ("figure", "figure_spines_only", "frameless", "naive_crop", "figure_cli"):
             for measure_name in ("decoded", "true_phase", "end_to_end"):
                 for group in ("music", "speech"):
                     values = [row[recipe][measure_name] for clip, row in rows.items()
-                              if clip.startswith(group) and recipe in row]
+                              if clip.startswith(group) and measure_name in row.get(recipe, {})]
                     if values:
                         summary[f"{recipe}.{measure_name}.{group}"] = round(
                             statistics.mean(values), 2)

@@ -138,7 +138,7 @@ def invert_image(
         Also measure the result's consistency (:attr:`Inversion.consistency_sc_db`; one more
         STFT).
     plot : PlotArea, optional
-        The plot area of a figure with axes (:func:`specimg.image.figure.fit_plot_area`): only
+        The plot area of a figure with axes (:func:`specimg.image.figure_fit.fit_plot_area`): only
         its cells are read (:func:`specimg.image.codec.decode_image`).
     **phase_options
         ``n_iter``, ``momentum``, ``beta``, ``gamma``, ``pghi_tol_db``, ``random_state``,
