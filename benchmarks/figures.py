@@ -18,6 +18,8 @@ magnitude after the best single gain (the pictures carry no loudness), all measu
 - `figure_cli`: `specimg invert FIGURE -o OUT --n-iter N_ITER` with no other flag: every
   parameter from the figure's labels (time axis, frequency axis, colour bar); a figure whose
   labels do not give them all is refused (the line it printed is recorded); end to end only;
+- `find_seconds`, `fit_seconds`: wall time of `find_plot_area` and `fit_plot_area` (one core
+  shared with other work: noisy);
 - for each: `decoded` (the magnitude read from the picture), `true_phase` (that magnitude with the
   clip's true phase: the floor) and `end_to_end` (specimg's default phase method for the
   picture, N_ITER iterations, seed 0).
@@ -34,6 +36,7 @@ import json
 import statistics
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import librosa
@@ -150,11 +153,15 @@ def measure(y: np.ndarray, kind: tuple, n_iter: int) -> dict:
                      y_axis=y_axis, layout="specshow")
     data, truth = user_figure(D, kind)
     pixels = np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))
+    start = time.perf_counter()
     area = find_plot_area(pixels)
-    row = {"plot_area_px": [round(value, 3) for value in truth]}
+    found = time.perf_counter()
+    row = {"plot_area_px": [round(value, 3) for value in truth],
+           "pixels": list(pixels.shape[1::-1]), "find_seconds": round(found - start, 3)}
     if area is None:
         return {**row, "found": False}
     fitted = fit_plot_area(pixels, area, meta)
+    row["fit_seconds"] = round(time.perf_counter() - found, 3)
     row["spines_error_px"] = round(float(np.max(np.abs(np.subtract(area.plot, truth)))), 3)
     row["fit_error_px"] = round(float(np.max(np.abs(np.subtract(fitted.plot, truth)))), 3)
     size = (round(truth[2] - truth[0]), round(truth[3] - truth[1]))
