@@ -28,9 +28,9 @@ from .raster import Box
 __all__ = ["FIGURE_MAX_PIXELS", "Box", "PlotArea", "figure_pixels", "find_plot_area",
            "luminance"]
 
-#: Pictures larger than this are not searched for axes (a figure saved at 300 dpi is a few
-#: Mpixel; decoding a 400 Mpixel picture in colour to look would cost gigabytes).
-FIGURE_MAX_PIXELS = 64_000_000
+#: Pictures larger than this are not searched for axes (a 14 x 6 in figure saved at 300 dpi is
+#: 7.6 Mpixel; the search holds about 20 bytes a pixel, a 400 Mpixel picture would take 8 GB).
+FIGURE_MAX_PIXELS = 40_000_000
 #: Luminance (0-255) of margin pixels: the white figure, JPEG noise allowed.
 LIGHT = 230
 #: Luminance below which a pixel is at least half covered by a black line.
@@ -119,7 +119,7 @@ def luminance(pixels: np.ndarray) -> np.ndarray:
 
 def _longest_runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Length and start of the longest run of True along the last axis of each line."""
-    index = np.arange(mask.shape[-1])
+    index = np.arange(mask.shape[-1], dtype=np.int32)
     last_false = np.maximum.accumulate(np.where(mask, -1, index), axis=-1)
     lengths = index - last_false
     ends = lengths.argmax(axis=-1)
@@ -216,13 +216,14 @@ def find_plot_area(pixels: np.ndarray) -> PlotArea | None:
         spanning a fifth of its width, or margins that are not mostly light (a frameless
         ``specshow`` picture fills its whole canvas).
     """
-    luma = luminance(np.asarray(pixels))
-    height, width = luma.shape
+    pixels = np.asarray(pixels)
+    height, width = pixels.shape[:2]
     if min(height, width) < 16:
         return None
-    ring = np.concatenate([luma[0], luma[-1], luma[:, 0], luma[:, -1]])
-    if np.mean(ring > LIGHT) < MIN_LIGHT_BORDER:
+    ring = np.concatenate([pixels[0], pixels[-1], pixels[:, 0], pixels[:, -1]])
+    if np.mean(luminance(ring) > LIGHT) < MIN_LIGHT_BORDER:  # before any work on the whole
         return None
+    luma = luminance(pixels)
     dark = luma < DARK
     lengths, starts = _longest_runs(dark)
     long_rows = np.flatnonzero(lengths >= MIN_SPAN * width)
