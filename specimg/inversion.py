@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -11,12 +12,14 @@ from .core import portable
 from .core.mel import mel_to_magnitude
 from .core.spectrum import stft, unit_to_magnitude
 from .image.codec import MAX_PIXELS, decode_image
-from .image.figure import PlotArea
 from .image.metadata import ImageMeta
 from .phase import DEFAULT_METHOD, reconstruct
 from .phase.mel import mel_filter_bank
 from .study.metrics import spectral_convergence_db
 from .util.errors import InputError
+
+if TYPE_CHECKING:
+    from .image.figure import PlotArea
 
 #: The phase method that reads a mel picture's bands rather than magnitudes fitted to them.
 MEL_METHOD = "mel_gla"
