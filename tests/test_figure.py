@@ -118,6 +118,8 @@ def test_plot_area_colour_bar_and_ticks_within_half_a_pixel(kind):
     assert left < x0 + 0.5 < left + 3 and top < y0 + 0.5 < top + 3
     assert right - 3 < x1 - 0.5 < right and bottom - 3 < y1 - 0.5 < bottom
     assert max(area.fringe) < 0.5
+    grey = find_plot_area(np.asarray(Image.fromarray(drawn["rgb"]).convert("L")))
+    assert grey is not None and np.max(np.abs(np.subtract(grey.plot, area.plot))) <= 0.5
 
 
 @pytest.mark.parametrize("kind", [kind for kind in KINDS if KINDS[kind][2] != "hz"]

@@ -139,7 +139,8 @@ def _line_width(dark: np.ndarray, coverage: np.ndarray, x_a: int, x_b: int, y_a:
     to its width. Without ticks, the whole width comes from how deep the frame's sides stay
     dark (an upper bound where the plot's own pixels are dark next to every part of it)."""
     runs, widths = [], []
-    below, beside = (y_b + 2, np.s_[x_a:x_b + 1]), (np.s_[y_a:y_b + 1], max(x_a - 2, 0))
+    below = (min(y_b + 2, dark.shape[0] - 1), np.s_[x_a:x_b + 1])
+    beside = (np.s_[y_a:y_b + 1], max(x_a - 2, 0))
     for line, cover in ((dark[below], coverage[below]), (dark[beside], coverage[beside])):
         edges = np.flatnonzero(np.diff(np.concatenate([[0], line, [0]]).astype(np.int8)))
         for first, stop in zip(edges[::2], edges[1::2], strict=True):
@@ -220,8 +221,9 @@ def find_plot_area(pixels: np.ndarray) -> PlotArea | None:
     height, width = pixels.shape[:2]
     if min(height, width) < 16:
         return None
-    ring = np.concatenate([pixels[0], pixels[-1], pixels[:, 0], pixels[:, -1]])
-    if np.mean(luminance(ring) > LIGHT) < MIN_LIGHT_BORDER:  # before any work on the whole
+    ring = np.concatenate([luminance(side).ravel() for side in
+                           (pixels[:1], pixels[-1:], pixels[:, :1], pixels[:, -1:])])
+    if np.mean(ring > LIGHT) < MIN_LIGHT_BORDER:  # before any work on the whole picture
         return None
     luma = luminance(pixels)
     dark = luma < DARK
@@ -242,12 +244,12 @@ def find_plot_area(pixels: np.ndarray) -> PlotArea | None:
     x_a, x_b = int(full_columns[0]), int(full_columns[-1])
     span = y_b - y_a + 1
     coverage = 1.0 - luma / 255.0
-    n, width = _line_width(dark, coverage, x_a, x_b, y_a, y_b)
+    n, line_width = _line_width(dark, coverage, x_a, x_b, y_a, y_b)
     plot = _box(x_a, x_b, y_a, y_b, n)
     x0, x1, left_cover, right_cover = _clear_bounds(_line_centre(x_a, n, 1),
-                                                     _line_centre(x_b, n, -1), n, width)
+                                                     _line_centre(x_b, n, -1), n, line_width)
     y0, y1, top_cover, bottom_cover = _clear_bounds(_line_centre(y_a, n, 1),
-                                                     _line_centre(y_b, n, -1), n, width)
+                                                     _line_centre(y_b, n, -1), n, line_width)
     if x1 - x0 < 4 or y1 - y0 < 4:
         return None
 
@@ -270,7 +272,8 @@ def find_plot_area(pixels: np.ndarray) -> PlotArea | None:
         return None
     x_ticks = _ticks(coverage[y_b + 1:y_b + 3, x_a:x_b + 1].mean(axis=0), x_a, n)
     y_ticks = _ticks(coverage[y_a:y_b + 1, max(x_a - 2, 0):x_a].mean(axis=1), y_a, n)
-    return PlotArea(plot, colorbar, x_ticks, y_ticks, colorbar_ticks, n, width, (x0, y0, x1, y1),
+    return PlotArea(plot, colorbar, x_ticks, y_ticks, colorbar_ticks, n, line_width,
+                    (x0, y0, x1, y1),
                     (left_cover, top_cover, right_cover, bottom_cover))
 
 
