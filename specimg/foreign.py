@@ -13,7 +13,9 @@ from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING
 
 from .core.spectrum import StftConfig
+from .figures import figure_meta, find_figure
 from .image.codec import MAX_PIXELS, open_image
+from .image.figure import PlotArea
 from .image.geometry import count_frames
 from .image.metadata import ImageMeta, read_meta
 from .image.presets import PRESETS, preset_meta
@@ -177,10 +179,14 @@ def fallback_meta(given: ForeignParams, counted_frames: int | None = None) -> Im
 
 
 def picture_meta(data: bytes, source: str | os.PathLike, given: ForeignParams,
-                 max_pixels: int = MAX_PIXELS) -> tuple[ImageMeta | None, str]:
-    """The fallback parameters of one picture, and where its frame count comes from:
-    ``metadata`` (its own; no fallback), ``card``, ``preset``, ``given`` (``frames`` or
-    ``duration``) or ``counted`` (from its pixels, at most ``max_pixels`` decoded).
+                 max_pixels: int = MAX_PIXELS) -> tuple[ImageMeta | None, str, PlotArea | None]:
+    """The fallback parameters of one picture, where its frame count comes from, and a figure's
+    plot area (None for other pictures).
+
+    Where the frames come from: ``metadata`` (its own; no fallback), ``card``, ``preset``,
+    ``figure`` (a matplotlib figure with axes: :func:`specimg.figures.figure_meta`, its labels
+    and ``given``), ``given`` (``frames`` or ``duration``) or ``counted`` (from its pixels, at
+    most ``max_pixels`` decoded).
 
     Raises
     ------
@@ -190,23 +196,27 @@ def picture_meta(data: bytes, source: str | os.PathLike, given: ForeignParams,
     """
     image = open_image(data, source)
     if read_meta(image, source) is not None:
-        return None, "metadata"
+        return None, "metadata", None
     if given.card is not None:
         meta = given.card.meta_for(image.size, source)
         if given.peak_db is not None:
             meta = replace(meta, peak_db=given.peak_db)
-        return meta, "card"
+        return meta, "card", None
     if given.preset is not None:
-        return preset_fallback(given, image.size), "preset"
+        return preset_fallback(given, image.size), "preset", None
+    figure = find_figure(data, source)
+    if figure is not None:
+        meta, plot = figure_meta(figure, source, given, fallback_meta)
+        return meta, "figure", plot
     fallback = fallback_meta(given)
     if fallback is not None:
-        return fallback, "given"
+        return fallback, "given", None
     counted = count_frames(data, source, max_pixels)
     if counted is None:
         raise InputError(source, "has no specimg metadata and its frames cannot be "
                          "counted from its pixels (under 3 px per frame, or no edges); "
                          "give --duration or --frames, or the folder's --card")
-    return fallback_meta(given, counted), "counted"
+    return fallback_meta(given, counted), "counted", None
 
 
 def preset_fallback(given: ForeignParams, size: tuple[int, int]) -> ImageMeta:
@@ -253,11 +263,12 @@ def invert_picture(
     from (:func:`picture_meta`). The other parameters are those of
     :func:`specimg.inversion.invert_image` (``seed``: its ``random_state``).
     """
-    fallback, frames_from = picture_meta(data, source, given, max_pixels)
+    fallback, frames_from, plot = picture_meta(data, source, given, max_pixels)
     options = PhaseOptions(n_iter=n_iter, random_state=seed)
     result = invert_image(
         data, source, **{**options.keywords(), "method": method}, fallback=fallback,
         loudness_known=given.peak_db is not None, normalise_dbfs=NORMALISED_PEAK_DBFS,
         floor_silence=floor_silence, max_pixels=max_pixels, workers=workers, score=score,
+        plot=plot,
     )
     return result, frames_from

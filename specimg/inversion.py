@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -16,6 +17,9 @@ from .phase import DEFAULT_METHOD, reconstruct
 from .phase.mel import mel_filter_bank
 from .study.metrics import spectral_convergence_db
 from .util.errors import InputError
+
+if TYPE_CHECKING:
+    from .image.figure import PlotArea
 
 #: The phase method that reads a mel picture's bands rather than magnitudes fitted to them.
 MEL_METHOD = "mel_gla"
@@ -58,6 +62,7 @@ def image_to_magnitude(
     floor_silence: bool = True,
     max_pixels: int = MAX_PIXELS,
     fit_mel: bool = True,
+    plot: PlotArea | None = None,
 ) -> tuple[np.ndarray, ImageMeta]:
     """Decode a spectrogram image to STFT magnitudes: decode, undo the level map (dB or power
     law, ``meta.level_scale``), undo mel (the bands of ``meta``: scale, norm, power).
@@ -67,7 +72,7 @@ def image_to_magnitude(
     :data:`MEL_METHOD` (:func:`bands_to_magnitude` fits them later). Returns the float32
     magnitudes ``(n_bins, n_frames)`` (amplitude, full scale 1.0) and the image's parameters.
     """
-    levels, meta = decode_image(data, path, fallback, max_pixels)
+    levels, meta = decode_image(data, path, fallback, max_pixels, plot=plot)
     S = unit_to_magnitude(levels, meta.peak_db, meta.top_db, floor_silence,
                           scale=meta.level_scale, exponent=meta.level_exponent)
     if meta.y_axis == "mel":  # S is the mel_power-th root of the bands' output
@@ -103,6 +108,7 @@ def invert_image(
     max_pixels: int = MAX_PIXELS,
     true_phase: np.ndarray | None = None,
     score: bool = False,
+    plot: PlotArea | None = None,
     **phase_options,
 ) -> Inversion:
     """Turn one spectrogram image into audio.
@@ -134,12 +140,15 @@ def invert_image(
     score : bool
         Also measure the result's consistency (:attr:`Inversion.consistency_sc_db`; one more
         STFT).
+    plot : PlotArea, optional
+        The plot area of a figure with axes (:func:`specimg.image.figure_fit.fit_plot_area`): only
+        its cells are read (:func:`specimg.image.codec.decode_image`).
     **phase_options
         ``n_iter``, ``momentum``, ``beta``, ``gamma``, ``pghi_tol_db``, ``random_state``,
         ``workers``: see :func:`specimg.phase.reconstruct`.
     """
     S, meta = image_to_magnitude(data, path, fallback=fallback, floor_silence=floor_silence,
-                                 max_pixels=max_pixels, fit_mel=False)
+                                 max_pixels=max_pixels, fit_mel=False, plot=plot)
     method = method or default_method(meta)
     if method == MEL_METHOD and meta.y_axis != "mel":
         raise InputError(path, f"is not a mel picture, which the {MEL_METHOD} method needs; "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from ..figures import describe_figure, find_figure
 from ..image.codec import open_image
 from ..image.metadata import read_meta
 from ..util.errors import InputError
@@ -14,14 +15,19 @@ def command_info(args: argparse.Namespace) -> int:
     status = 0
     for path in args.images:
         try:
-            image = open_image(path.read_bytes(), path)
+            data = path.read_bytes()
+            image = open_image(data, path)
             meta = read_meta(image, path)
+            figure = find_figure(data, path) if meta is None else None
         except (OSError, InputError) as exc:
             print(f"{path}: {describe(exc)}")
             status = 1
             continue
         print(f"{path}: {image.format} {image.size[0]} x {image.size[1]} px, mode {image.mode}")
         if meta is None:
+            if figure is not None:
+                print("\n".join(describe_figure(figure)))
+                continue
             print("  no specimg metadata: invert with --sr, --n-fft, --hop-length, --duration "
                   "(or --frames), --top-db, --peak-db, --cmap")
             continue

@@ -35,6 +35,7 @@ from .jobs import (
 
 LOUDNESS_UNKNOWN = "loudness unknown"
 FRAMES_COUNTED = "frames counted"
+FIGURE = "figure"
 #: Columns of the ``--scores`` table.
 SCORE_COLUMNS = ("image", "output", "consistency_sc_db", "seconds", "sr", "frames",
                  "frames_from", "method", "n_iter")
@@ -49,6 +50,8 @@ def invert_one(job: Job, args: argparse.Namespace, given: ForeignParams, workers
     audio_format = "FLAC" if job.output.suffix == ".flac" else "WAV"
     write_atomic(job.output, encode_audio(result.y, result.meta.sr, audio_format))
     notes = [FRAMES_COUNTED] if frames_from == "counted" else []
+    if frames_from == "figure":
+        notes.append(FIGURE)
     if not result.loudness_known:
         notes.append(LOUDNESS_UNKNOWN)
     row = {"image": str(job.source), "output": str(job.output),
@@ -96,6 +99,9 @@ def command_invert(args: argparse.Namespace) -> int:
     if notes[FRAMES_COUNTED]:
         print(f"  {notes[FRAMES_COUNTED]} image(s) without metadata: their STFT frames were "
               "counted from the picture's cell edges (--duration or --frames to set them)")
+    if notes[FIGURE]:
+        print(f"  {notes[FIGURE]} image(s) are matplotlib figures with axes: only their plot "
+              "area was read, its parameters from the axes' labels and the flags")
     if notes[LOUDNESS_UNKNOWN]:
         print(f"  {notes[LOUDNESS_UNKNOWN]} image(s) carry no loudness: their audio is normalised "
               f"to a peak of {NORMALISED_PEAK_DBFS:g} dBFS (give --peak-db for the true level)")

@@ -4,10 +4,12 @@
 other programs' metadata dropped, EXIF found), :mod:`.codec` (PNG/JPEG encoding and decoding),
 :mod:`.drawing` (specshow pictures), :mod:`.raster` (pixels to cells), :mod:`.colormap`
 (colour maps read by lightness), :mod:`.geometry` (frames counted from a picture),
-:mod:`.formats` (pictures an image model takes: what fills W x H px), :mod:`.card` (a folder's
-format, for pictures that carry none), :mod:`.presets` (Riffusion's and audio-diffusion's
-parameters: EXIF tags, presets) and :mod:`.preset_pictures` (pictures drawn as those formats
-draw them). The everyday names are re-exported here.
+:mod:`.figure` and :mod:`.figure_fit` (matplotlib figures with axes: the plot area, colour bar
+and ticks found, the cells placed to a fraction of a pixel), :mod:`.figure_text` (what the
+axes' labels say), :mod:`.formats` (pictures an image model takes: what fills W x H px),
+:mod:`.card` (a folder's format, for pictures that carry none), :mod:`.presets` (Riffusion's
+and audio-diffusion's parameters: EXIF tags, presets) and :mod:`.preset_pictures` (pictures
+drawn as those formats draw them). The everyday names are re-exported here.
 """
 
 from .codec import (

@@ -15,6 +15,7 @@ import re
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PIL import Image, PngImagePlugin, UnidentifiedImageError
@@ -27,6 +28,9 @@ from .containers import drop_foreign_metadata, exif_payload
 from .drawing import SpecshowStyle, draw_levels
 from .metadata import METADATA_KEY, ImageMeta, jpeg_comment, read_meta
 from .raster import cells_from_image
+
+if TYPE_CHECKING:
+    from .figure import PlotArea
 
 __all__ = ["IMAGE_SUFFIXES", "MAX_PIXELS", "check_pixels", "decode_image", "encode_levels",
            "encode_magnitude", "image_files", "image_suffix", "open_image", "parse_encoding"]
@@ -200,6 +204,7 @@ def decode_image(
     max_pixels: int = MAX_PIXELS,
     *,
     order: int = 3,
+    plot: PlotArea | None = None,
 ) -> tuple[np.ndarray, ImageMeta]:
     """Decode a spectrogram image to unit levels on its STFT grid.
 
@@ -223,6 +228,10 @@ def decode_image(
     order : int
         Spline order for pictures with fewer pixels than cells along an axis (3: cubic; see
         :func:`specimg.image.raster.cells_from_image`).
+    plot : PlotArea, optional
+        For a figure with axes (:func:`specimg.image.figure.find_plot_area`, placed by
+        :func:`~specimg.image.figure_fit.fit_plot_area`): only the plot area's pixels clear of its
+        frame lines are read, each in the cell that holds its centre in the figure.
 
     Returns
     -------
@@ -266,7 +275,10 @@ def decode_image(
         raise InputError(path, f"is not a readable image ({exc})") from None
     if min(image.size) < 1:
         raise InputError(path, f"is empty ({image.size[0]} x {image.size[1]} pixels)")
-    levels = to_levels(cells_from_image(image, meta, read_strip, order=order))
+    frame = None
+    if plot is not None:
+        image, frame = plot.crop(image), plot.frame()
+    levels = to_levels(cells_from_image(image, meta, read_strip, order=order, frame=frame))
     levels = np.clip(levels, 0.0, 1.0).astype(np.float32)
     if meta.n_rows_kept:  # the bins above the picture's are at the dB floor
         missing = np.zeros((meta.n_bins - meta.n_rows_kept, levels.shape[1]), np.float32)

@@ -19,7 +19,7 @@ import numpy as np
 from .metadata import ImageMeta, jpeg_comment
 
 __all__ = ["SpecshowStyle", "draw_levels", "draw_specshow", "render_specshow",
-           "specshow_figure", "specshow_pixel_cells"]
+           "specshow_cell_edges", "specshow_figure", "specshow_pixel_cells"]
 
 
 @dataclass(frozen=True)
@@ -246,3 +246,31 @@ def specshow_pixel_cells(meta: ImageMeta, n_pixels: int, axis: Literal["x", "y"]
     line = line.astype(np.int64)
     cells = (line[:, 0] << 16) | (line[:, 1] << 8) | line[:, 2]
     return np.minimum(cells, n - 1)
+
+
+def specshow_cell_edges(meta: ImageMeta, axis: Literal["x", "y"]) -> np.ndarray:
+    """Where ``specshow`` puts the edges of its cells, as fractions of its axes.
+
+    Read from the quads ``specshow`` builds (nothing is rasterised), through the axes' own
+    scale (linear, or librosa's log and mel scales), so the edges are matplotlib's.
+
+    Parameters
+    ----------
+    meta : ImageMeta
+        The picture's parameters (frames, rows, axis scale).
+    axis : {"x", "y"}
+        ``x``: frame edges, from the left; ``y``: band edges, from the bottom (band 0 lowest).
+
+    Returns
+    -------
+    np.ndarray
+        float64, ``n + 1`` increasing fractions of the axes' width or height (0 to 1).
+    """
+    n_frames, n_rows = (meta.n_frames, 1) if axis == "x" else (1, meta.n_rows)
+    figure = specshow_figure(np.zeros((n_rows, n_frames)), meta, (1, 1), 100,
+                             y_axis=None if axis == "x" else "meta")
+    axes = figure.axes[0]
+    corners = axes.collections[0].get_coordinates()
+    line = corners[0, :, :] if axis == "x" else corners[:, 0, :]
+    fractions = axes.transAxes.inverted().transform(axes.transData.transform(line))
+    return fractions[:, 0] if axis == "x" else fractions[:, 1]

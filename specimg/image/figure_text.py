@@ -16,11 +16,10 @@ from typing import Literal
 import numpy as np
 
 from .figure_labels import Label, read_tick_labels
+from .raster import Box
 
 __all__ = ["Box", "FigureAxes", "colorbar_colours", "read_figure_axes"]
 
-#: (left, top, right, bottom) in figure px, fractional.
-Box = tuple[float, float, float, float]
 YAxis = Literal["hz", "log", "mel"]
 
 #: Sample rates a frequency axis that tops out at ``sr / 2`` is taken to show.

@@ -7,6 +7,13 @@ fall on cell boundaries. Values become levels afterwards, cell by cell (:mod:`sp
 Along an axis with fewer pixels than cells (a picture shrunk for an image model), each cell
 is read by cubic spline interpolation at its centre (``benchmarks/user_pictures.py`` compares
 it with linear and blocky enlargement).
+
+A picture may also be part of a larger one: the plot area of a matplotlib figure, at a
+fractional offset (``frame``, in the picture's pixels). Agg fills each pixel of the figure with
+the cell that holds the pixel's centre, on the cell edges ``specshow`` puts in the axes
+(:func:`specimg.image.drawing.specshow_cell_edges`); measured against rendered probes (tests/
+test_figure.py), a centre on an edge belongs to the cell below it in display coordinates (to
+the left, or below).
 """
 
 from __future__ import annotations
@@ -17,10 +24,15 @@ from collections.abc import Callable
 import numpy as np
 from PIL import Image
 
-from .drawing import specshow_pixel_cells
+from .drawing import specshow_cell_edges, specshow_pixel_cells
 from .metadata import ImageMeta
 
-__all__ = ["cells_from_image", "column_cells", "row_cells", "uniform_cells"]
+__all__ = ["Box", "cell_edges", "cells_from_image", "column_cells", "framed_cells", "row_cells",
+           "uniform_cells"]
+
+#: A rectangle in pixels: ``(left, top, right, bottom)``, fractional, from the picture's top left
+#: corner (pixel ``(0, 0)`` spans ``0 .. 1`` in both directions).
+Box = tuple[float, float, float, float]
 
 #: Rows of pixels read at a time (a strip ends on the first cell boundary past this).
 STRIP_ROWS = 256
@@ -40,22 +52,62 @@ def uniform_cells(n_pixels: int, n_cells: int, reverse: bool = False) -> np.ndar
     return n_cells - 1 - cells if reverse else cells
 
 
-def column_cells(meta: ImageMeta, width: int) -> np.ndarray:
-    """The frame of each pixel column."""
+def column_cells(meta: ImageMeta, width: int, frame: Box | None = None) -> np.ndarray:
+    """The frame of each pixel column; with ``frame``, of a plot area spanning ``frame``."""
+    if frame is not None:
+        return framed_cells(meta, width, "x", frame)
     if meta.drawn:
         return specshow_pixel_cells(meta, width, "x")
     return uniform_cells(width, meta.n_frames)
 
 
-def row_cells(meta: ImageMeta, height: int) -> np.ndarray:
-    """The band (0 = lowest) of each pixel row, top row first."""
+def row_cells(meta: ImageMeta, height: int, frame: Box | None = None) -> np.ndarray:
+    """The band (0 = lowest) of each pixel row, top row first; with ``frame``, of a plot area
+    spanning ``frame``."""
+    if frame is not None:
+        return framed_cells(meta, height, "y", frame)
     if meta.drawn:
         return specshow_pixel_cells(meta, height, "y")
     return uniform_cells(height, meta.n_rows, reverse=meta.low_row == "bottom")
 
 
-def _cell_centres(meta: ImageMeta, n_pixels: int, axis: str) -> np.ndarray:
+def cell_edges(meta: ImageMeta, axis: str) -> np.ndarray:
+    """The ``n + 1`` cell edges along ``axis`` as increasing fractions of the plot area (``x``:
+    from the left; ``y``: from the bottom, band 0 lowest; a grid's lowest band on top is
+    numbered from the top)."""
+    if meta.drawn:
+        return specshow_cell_edges(meta, axis)
+    return np.linspace(0.0, 1.0, (meta.n_frames if axis == "x" else meta.n_rows) + 1)
+
+
+def _edges_px(meta: ImageMeta, axis: str, frame: Box) -> tuple[np.ndarray, float]:
+    """Cell edges in pixels along ``axis`` (``y``: negated, so they increase with the band),
+    and the sign that puts pixel centres on the same scale."""
+    left, top, right, bottom = frame
+    edges = cell_edges(meta, axis)
+    if axis == "x":
+        return left + edges * (right - left), 1.0
+    if meta.drawn or meta.low_row == "bottom":
+        return edges * (bottom - top) - bottom, -1.0
+    return top + edges * (bottom - top), 1.0
+
+
+def framed_cells(meta: ImageMeta, n_pixels: int, axis: str, frame: Box) -> np.ndarray:
+    """The cell of each of ``n_pixels`` pixel columns (``x``) or rows (``y``, top first) of a
+    picture whose plot area spans ``frame`` (px, fractional): the cell holding the pixel's
+    centre, a centre on an edge going to the cell below or to the left, as Agg fills them.
+    Pixels outside the plot area get the nearest edge cell."""
+    positions, sign = _edges_px(meta, axis, frame)
+    cells = np.searchsorted(positions, sign * (np.arange(n_pixels) + 0.5), side="left") - 1
+    return np.clip(cells, 0, len(positions) - 2)
+
+
+def _cell_centres(meta: ImageMeta, n_pixels: int, axis: str,
+                  frame: Box | None = None) -> np.ndarray:
     """Pixel coordinates (0 = first pixel's centre) of each cell's centre on a uniform axis."""
+    if frame is not None:
+        positions, sign = _edges_px(meta, axis, frame)
+        return sign * (positions[:-1] + positions[1:]) / 2 - 0.5
     n = meta.n_frames if axis == "x" else meta.n_rows
     centres = (np.arange(n) + 0.5) * n_pixels / n - 0.5
     if axis == "y" and meta.low_row == "bottom":
@@ -89,7 +141,7 @@ def _fill_missing(values: np.ndarray, present: np.ndarray, axis: int) -> np.ndar
 
 
 def cells_from_image(image: Image.Image, meta: ImageMeta, read_strip: StripReader, *,
-                     order: int = 3) -> np.ndarray:
+                     order: int = 3, frame: Box | None = None) -> np.ndarray:
     """Reduce a decoded picture to its cell grid: the mean pixel value of every cell.
 
     Parameters
@@ -105,6 +157,10 @@ def cells_from_image(image: Image.Image, meta: ImageMeta, read_strip: StripReade
     order : int
         Spline order of the interpolation along axes with fewer pixels than cells: 3 (cubic,
         the default), 1 (linear) or 0 (nearest pixel, a blocky enlargement).
+    frame : Box, optional
+        Where the plot area lies in ``image`` (px, fractional; it may reach past the picture,
+        then the part of a figure inside the plot area's frame lines): the cells are placed in
+        it (:func:`framed_cells`). None: the cells fill the picture.
 
     Returns
     -------
@@ -120,13 +176,13 @@ def cells_from_image(image: Image.Image, meta: ImageMeta, read_strip: StripReade
     sum_rows = height >= n_rows or not uniform_rows
 
     if sum_columns:
-        columns = column_cells(meta, width)
+        columns = column_cells(meta, width, frame)
         column_starts = _runs(columns)
         column_ids = columns[column_starts]
         column_counts = np.bincount(columns, minlength=n_frames)
     out_columns = n_frames if sum_columns else width
     if sum_rows:
-        rows = row_cells(meta, height)
+        rows = row_cells(meta, height, frame)
         row_counts = np.bincount(rows, minlength=n_rows)
         sums = np.zeros((n_rows, out_columns), np.uint64)
         bounds = _strip_bounds(_runs(rows), height)
@@ -163,10 +219,10 @@ def cells_from_image(image: Image.Image, meta: ImageMeta, read_strip: StripReade
     else:
         if sum_columns:
             pixel_rows /= np.maximum(column_counts, 1)[None, :]
-        cells = _interpolate(pixel_rows, _cell_centres(meta, height, "y"), 0, order)
+        cells = _interpolate(pixel_rows, _cell_centres(meta, height, "y", frame), 0, order)
     if sum_columns:
         return _fill_missing(cells, column_counts > 0, axis=1)
-    return _interpolate(cells, _cell_centres(meta, width, "x"), 1, order)
+    return _interpolate(cells, _cell_centres(meta, width, "x", frame), 1, order)
 
 
 def _interpolate(values: np.ndarray, centres: np.ndarray, axis: int, order: int) -> np.ndarray:
