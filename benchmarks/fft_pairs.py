@@ -31,10 +31,11 @@ import numpy as np
 from specimg.util.parallel import available_cores
 
 N_FFT = 2048
-#: Candidate name -> (module to import, package whose version is reported, extra environment).
+#: Candidate name -> (module to import, package whose version is reported, environment changes:
+#: None removes the variable, which specimg sets for ducc0 when it is imported).
 CANDIDATES = {
     "scipy.fft": ("scipy.fft", "scipy", {}),
-    "ducc0": ("ducc0", "ducc0", {}),
+    "ducc0 (its own choice)": ("ducc0", "ducc0", {"DUCC0_MAX_PSABI_LEVEL": None}),
     "ducc0 x86-64-v3": ("ducc0", "ducc0", {"DUCC0_MAX_PSABI_LEVEL": "3"}),
     "ducc0 x86-64": ("ducc0", "ducc0", {"DUCC0_MAX_PSABI_LEVEL": "1"}),
     "pyfftw": ("pyfftw", "pyFFTW", {}),
@@ -99,6 +100,13 @@ def serve() -> None:
         print((time.perf_counter() - start) / int(n), flush=True)
 
 
+def environment(name: str) -> dict[str, str]:
+    """The worker environment of candidate ``name``."""
+    changes = CANDIDATES[name][2]
+    kept = {key: value for key, value in os.environ.items() if key not in changes}
+    return kept | {key: value for key, value in changes.items() if value is not None}
+
+
 def installed() -> tuple[dict[str, str], list[str]]:
     """Candidates whose package is installed, with versions; notes on the missing ones."""
     found, missing = {}, []
@@ -109,7 +117,7 @@ def installed() -> tuple[dict[str, str], list[str]]:
             missing.append(f"{name}: not installed ({package}), skipped")
             continue
         probe = subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True,
-                               env={**os.environ, **CANDIDATES[name][2]}, check=False)
+                               env=environment(name), check=False)
         if probe.returncode:
             found.pop(name)
             missing.append(f"{name}: import failed, skipped")
@@ -122,7 +130,7 @@ def time_pairs(sizes: list[int], threads: list[int], rounds: int) -> dict:
     versions, notes = installed()
     workers = {name: subprocess.Popen(
         [sys.executable, __file__, "--serve"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-        text=True, env={**os.environ, **CANDIDATES[name][2]}) for name in versions}
+        text=True, env=environment(name)) for name in versions}
     samples: dict[tuple, list[float]] = {}
     try:
         for _ in range(rounds):
