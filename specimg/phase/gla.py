@@ -142,7 +142,7 @@ def griffin_lim(
     random_state : int
         Seed of the random starting phase.
     workers : int
-        Threads for ``scipy.fft`` and the numba steps, -1 for all cores.
+        Threads for the FFTs and the numba steps, -1 for all cores.
     callback : callable, optional
         Called after each iteration as ``callback(iteration, rebuilt)``, ``iteration`` counting
         from 1 and ``rebuilt`` the consistent STFT of the current estimate, frame-major

@@ -245,7 +245,7 @@ def mel_griffin_lim(
     pghi_tol_db, random_state : float, int
         PGHI's tolerance (dB below the peak) and the seed of its random phases.
     workers : int
-        Threads for ``scipy.fft`` and the numba steps, -1 for all cores; the output does not
+        Threads for the FFTs and the numba steps, -1 for all cores; the output does not
         depend on it.
     callback : callable, optional
         ``callback(iteration, rebuilt)`` after each projection, as in
