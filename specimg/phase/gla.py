@@ -146,7 +146,8 @@ def griffin_lim(
     callback : callable, optional
         Called after each iteration as ``callback(iteration, rebuilt)``, ``iteration`` counting
         from 1 and ``rebuilt`` the consistent STFT of the current estimate, frame-major
-        ``(n_frames, n_bins)``: e.g. to record convergence. It must not modify ``rebuilt``.
+        ``(n_frames, n_bins)``: e.g. to record convergence. It must not modify ``rebuilt``,
+        nor keep it past the call (the buffer is reused).
     tol_db : float, optional
         Stop early, after iteration ``k * window``, once the consistency SC
         (:func:`consistency_db`) has improved by less than ``tol_db`` (dB) since iteration

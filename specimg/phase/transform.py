@@ -71,7 +71,7 @@ class Stft:
         self.norm = np.where(usable, 1.0 / np.where(usable, wss, 1.0), 0.0).astype(np.float32)
         self.buffer = np.zeros(buffer_length, np.float32)
         self.frames = np.empty((self.n_frames, n_fft), np.float32)
-        #: Threads for the numba steps, set by :func:`griffin_lim` for the length of a run.
+        #: Threads for the FFTs and the numba steps, set by :func:`threads_of` for a run.
         self.pool: ThreadPoolExecutor | None = None
         self.threads = 1
 
@@ -126,9 +126,9 @@ class Stft:
 
         ``callback(iteration, rebuilt)`` (each iteration) and ``stop(iteration, rebuilt)`` (every
         ``every`` iterations; True: end there, before the step, with ``buffer`` the signal the
-        last step gave) see the whole of ``rebuilt``; in the other iterations the forward FFT of
-        each block of frames, the step and the inverse FFT run as one pass over the block while
-        it is in cache. The bits are the same either way.
+        last step gave) see the whole of ``rebuilt``, valid during the call only (two buffers
+        take turns); in the other iterations the forward FFT of each block of frames, the step
+        and the inverse FFT run back to back on the block. The bits are the same either way.
         """
         buffers = np.zeros((2, *coefficients.shape), coefficients.dtype)
         self._least_squares(coefficients, reframe=True)
