@@ -188,6 +188,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5, help="interleaved timing rounds")
     args = parser.parse_args()
 
+    if (args.full or args.quick) and not any((args.data / "images" / "png16").glob("*.*")):
+        sys.exit(f"error: no images in {args.data / 'images' / 'png16'}: run `make repro` "
+                 "first, or leave out --full / --quick")
     rows, candidates = speed_rows(args.data / "raw", args.rounds, args.full)
     rows += equal_time_rows(args.data / "raw")
     if args.full or args.quick:
@@ -202,7 +205,6 @@ def main() -> None:
 
 def pipeline_rows(args: argparse.Namespace) -> list[dict]:
     """The tables on the pipeline's outputs (--full, --quick)."""
-
     if args.quick:
         encodings, iterations, limit = ["png16"], [32], 2
         methods = ["librosa_fgla", "fgla", DEFAULT_METHOD]
