@@ -1,18 +1,26 @@
 """Phase reconstruction benchmark: quality and speed of every method against librosa.
 
-Runs on the pipeline's outputs for the default data (run `make repro` first): the png16 and
-jpeg95 images in data/images/ and the original magnitudes in data/spec/. Everything is timed in
-this one run, librosa included, so ratios hold on whatever machine runs it.
+Everything is timed in this one run, librosa included, so ratios hold on whatever machine runs
+it.
 
-    python benchmarks/phase.py [--quick] [--json PATH]
+    python benchmarks/phase.py [--full | --quick] [--json PATH]
 
-Prints: (1) mean spectral convergence (SC, dB, against the original magnitude) and seconds per
-second of audio for each method, iteration count and encoding, with the speed-up over
-librosa.griffinlim at the same iteration count (one FFT thread, as librosa runs); (2) one
-iteration of our fgla against librosa's and against the bare transforms (a batched scipy.fft
-rfft + irfft over the same frames), on one thread and on all cores; (3) the SC our default
-method reaches in the wall time librosa needs for its default 32 iterations; (4) without
---quick, the best SC in 1000 iterations and the iterations each method needs to reach -30 dB.
+Default (about 5 minutes on 2 cores; no pipeline outputs needed, clips cut from data/raw,
+benchmarks/phase_speed.py): (1) the bare batched rfft + irfft pair of every installed FFT
+library (benchmarks/fft_pairs.py), 431 and 2584 frames (10 s, 60 s), one thread and all cores;
+(2) one iteration of our fgla against the bare pairs and librosa's, on a 10 s and a 60 s clip;
+(3) the SC our default method reaches in the wall time of librosa.griffinlim's 100 iterations,
+and the iterations it runs in that time.
+
+--full, then --quick (a subset, under a minute), add the tables on the pipeline's outputs (run
+`make repro` first: the png16, jpeg95 and specshow_user images in data/images/ and the original
+magnitudes in data/spec/): (4) mean spectral convergence (SC, dB, against the original
+magnitude) and seconds per second of audio for each method, iteration count and encoding, with
+the speed-up over librosa.griffinlim at the same iteration count (one thread, as librosa runs);
+(5) one iteration of our fgla against librosa's and the bare scipy.fft pair; (6) the SC our
+default method reaches in the wall time librosa needs for its default 32 iterations, and (--full)
+in that of its 100; (7) with --full, the best SC in 1000 iterations and the iterations each
+method needs to reach -30 dB.
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ from pathlib import Path
 import librosa
 import numpy as np
 import scipy.fft
+from phase_speed import equal_time_rows, speed_rows
 
 from specimg.core.spectrum import stft
 from specimg.inversion import image_to_magnitude
@@ -171,11 +180,31 @@ def equal_time(clips_by_encoding: dict, rows: list[dict], methods: list[str]) ->
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="a subset, under a minute")
+    modes = parser.add_mutually_exclusive_group()
+    modes.add_argument("--full", action="store_true", help="add the tables on pipeline outputs")
+    modes.add_argument("--quick", action="store_true", help="add a subset of them (a minute)")
     parser.add_argument("--json", type=Path, help="write the table rows as a JSON list")
     parser.add_argument("--data", type=Path, default=Path("data"))
+    parser.add_argument("--rounds", type=int, default=5, help="interleaved timing rounds")
     args = parser.parse_args()
 
+    if (args.full or args.quick) and not any((args.data / "images" / "png16").glob("*.*")):
+        sys.exit(f"error: no images in {args.data / 'images' / 'png16'}: run `make repro` "
+                 "first, or leave out --full / --quick")
+    rows, candidates = speed_rows(args.data / "raw", args.rounds, args.full)
+    rows += equal_time_rows(args.data / "raw")
+    if args.full or args.quick:
+        rows += pipeline_rows(args)
+    rows = [{"method": "fft_pair", "library": r["library"], "version": r["version"],
+             "frames": r["frames"], "workers": r["threads"], "ms_per_iteration": r["ms_per_pair"],
+             "ms_min": r["ms_min"], "rounds": r["rounds"]} for r in candidates["rows"]] + rows
+    rows += [{"method": "fft_pair", "note": note} for note in candidates["notes"]]
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=2) + "\n")
+
+
+def pipeline_rows(args: argparse.Namespace) -> list[dict]:
+    """The tables on the pipeline's outputs (--full, --quick)."""
     if args.quick:
         encodings, iterations, limit = ["png16"], [32], 2
         methods = ["librosa_fgla", "fgla", DEFAULT_METHOD]
@@ -281,8 +310,7 @@ def main() -> None:
                          "sc_db": round(result["sc_db_final"], 2), "sec_per_audio_sec": None,
                          "speedup_vs_librosa": None, "workers": 1,
                          "iterations_to_minus_30_db": result["iterations_to_minus_30_db"]})
-    if args.json:
-        args.json.write_text(json.dumps(rows, indent=2) + "\n")
+    return rows
 
 
 if __name__ == "__main__":

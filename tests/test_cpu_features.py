@@ -34,8 +34,10 @@ FILES = ("speech_vm-options.wav", "SOURCES.csv")
 #: functions without FMA: set with numpy's X86_V3 off.
 NO_AVX2 = {"JSIMD_FORCESSE2": "1",
            "GLIBC_TUNABLES": "glibc.cpu.hwcaps=-AVX2_Usable,-FMA_Usable,-AVX2,-FMA"}
-#: Variables that choose the code paths; the default run has none of them.
-EMULATION = ("NPY_DISABLE_CPU_FEATURES", "NUMBA_CPU_NAME", "NUMBA_CACHE_DIR", *NO_AVX2)
+#: Variables that choose the code paths; the default run has none of them. ducc0's build is
+#: not emulated: specimg caps it at its x86-64 build on every CPU (specimg/phase/fft.py).
+EMULATION = ("NPY_DISABLE_CPU_FEATURES", "NUMBA_CPU_NAME", "NUMBA_CACHE_DIR",
+             "DUCC0_MAX_PSABI_LEVEL", *NO_AVX2)
 
 
 def feature_levels() -> list[tuple[str, dict[str, str]]]:

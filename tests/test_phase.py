@@ -1,4 +1,9 @@
+import itertools
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import librosa
 import numpy as np
@@ -6,7 +11,7 @@ import pytest
 
 from specimg import phase
 from specimg.core.spectrum import StftConfig, stft
-from specimg.phase import METHODS, gla, reconstruct, transform
+from specimg.phase import METHODS, fft, gla, reconstruct, transform
 from specimg.phase.gla import griffin_lim, random_phase
 from specimg.phase.options import PhaseOptions
 from specimg.phase.pghi import pghi
@@ -32,7 +37,11 @@ def test_stft_pair_matches_librosa(harmonic_signal, center):
     coefficients = np.ascontiguousarray(D.T)
     back = transform.signal(transform.inverse(coefficients))
     expected = librosa.istft(D, hop_length=64, n_fft=256, center=center, length=length)
-    np.testing.assert_allclose(back, expected, atol=1e-5)
+    # Where the summed squared window is near zero (the ends without centring), dividing by it
+    # amplifies the FFT's float32 rounding: ducc0 measured 5e-5 at 2 samples, 1.5e-7 elsewhere.
+    weight = transform.signal(transform.norm) <= 1e3 * transform.norm[transform.norm > 0].min()
+    np.testing.assert_allclose(back[weight], expected[weight], atol=1e-5)
+    np.testing.assert_allclose(back, expected, atol=1e-3)
     scrambled = np.ascontiguousarray((np.abs(D) * np.exp(1j * random_phase(D.shape, 0))).T)
     projected = transform.project(scrambled.astype(np.complex64))
     expected = stft(librosa.istft(scrambled.T, hop_length=64, n_fft=256, center=center,
@@ -189,12 +198,64 @@ def test_n_iter_is_a_positive_count_or_auto(value):
     assert phase.parse_n_iter("auto") == "auto" and phase.parse_n_iter("12") == 12
 
 
-@pytest.mark.parametrize("method", ["fgla", "pghi_agla"])
+@pytest.mark.parametrize("method", ["fgla", "pghi_agla", "pghi_raar", "admm"])
 def test_output_does_not_depend_on_the_thread_count(harmonic_signal, small_config, S, method):
+    # 251 frames: every thread count splits them differently, none at a multiple of 4 by itself
     outputs = [reconstruct(S, small_config, method, length=len(harmonic_signal), n_iter=12,
-                           workers=workers) for workers in (1, 2, 3)]
+                           workers=workers) for workers in (1, 2, 3, 4)]
     for other in outputs[1:]:
         np.testing.assert_array_equal(other, outputs[0])
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_fused_passes_give_the_bits_of_the_separate_ones(harmonic_signal, small_config, S,
+                                                         workers):
+    """A callback makes Stft.iterate run the FFTs and the step as separate passes over all
+    frames; tol_db does so every ``window`` iterations. Neither may change the result."""
+    kwargs = {"length": len(harmonic_signal), "n_iter": 9, "workers": workers}
+    for extra in ({}, {"beta": 1.1, "gamma": 1.2}):
+        fused = griffin_lim(S, small_config, **kwargs, **extra)
+        separate = griffin_lim(S, small_config, **kwargs, **extra, callback=lambda i, r: None)
+        checked = griffin_lim(S, small_config, **kwargs, **extra, tol_db=-np.inf, window=4)
+        np.testing.assert_array_equal(separate, fused)
+        np.testing.assert_array_equal(checked, fused)
+
+
+def test_fft_blocks_give_the_bits_of_one_call():
+    """ducc0 transforms rows in SIMD groups and the last few alone, with other bits: rows split
+    at multiples of ROW_BLOCK get the arithmetic of one call over all rows."""
+    rng = np.random.default_rng(5)
+    frames = rng.standard_normal((75, 128)).astype(np.float32)
+    whole, back = np.empty((75, 65), np.complex64), np.empty_like(frames)
+    fft.rfft_rows(frames, whole, 0, 75)
+    fft.irfft_rows(whole, back, 0, 75)
+    np.testing.assert_allclose(back, frames, atol=1e-5)
+    for bounds in ([0, 16, 75], [0, 32, 48, 64, 75]):
+        pieces, pieces_back = np.empty_like(whole), np.empty_like(frames)
+        for first, last in itertools.pairwise(bounds):
+            fft.rfft_rows(frames, pieces, first, last)
+            fft.irfft_rows(whole, pieces_back, first, last)
+        np.testing.assert_array_equal(pieces, whole)
+        np.testing.assert_array_equal(pieces_back, back)
+    for parts in (2, 3, 4, 7):
+        bounds = transform._in_parallel(None, 1, lambda first, last: None, 75)  # one range
+        assert bounds == [0, 75]
+        with transform.ThreadPoolExecutor(parts) as pool:
+            bounds = transform._in_parallel(pool, parts, lambda first, last: None, 75,
+                                            align=fft.ROW_BLOCK)
+        assert all(b % fft.ROW_BLOCK == 0 for b in bounds[:-1]) and bounds[-1] == 75
+
+
+def test_ducc0_runs_its_baseline_build_on_every_x86_64_cpu():
+    """specimg caps ducc0 at its x86-64 build before importing it (the -v3 build's bits differ)
+    unless the cap is already set."""
+    code = ("import specimg.phase, ducc0; from specimg.phase.fft import simd_profile; "
+            "print(simd_profile(), ducc0.misc.cpu_info()['architecture'])")
+    env = {k: v for k, v in os.environ.items() if k != "DUCC0_MAX_PSABI_LEVEL"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env=env, check=True, cwd=Path(__file__).parents[1])
+    profile, architecture = done.stdout.split()
+    assert profile == "x86-64" or architecture != "x86-64"
 
 
 def test_threaded_overlap_add_equals_the_frame_by_frame_one(small_config):

@@ -13,7 +13,7 @@ import numpy as np
 
 from ..core.portable import log10, polar
 from ..core.spectrum import StftConfig
-from .transform import Stft, _in_parallel, _kernel, threads_of
+from .transform import Stft, _kernel, threads_of
 
 __all__ = ["AUTO_MAX_ITER", "AUTO_TOL_DB", "AUTO_WINDOW", "consistency_db", "griffin_lim",
            "initial_coefficients", "random_phase"]
@@ -142,11 +142,12 @@ def griffin_lim(
     random_state : int
         Seed of the random starting phase.
     workers : int
-        Threads for ``scipy.fft`` and the numba steps, -1 for all cores.
+        Threads for the FFTs and the numba steps, -1 for all cores.
     callback : callable, optional
         Called after each iteration as ``callback(iteration, rebuilt)``, ``iteration`` counting
         from 1 and ``rebuilt`` the consistent STFT of the current estimate, frame-major
-        ``(n_frames, n_bins)``: e.g. to record convergence. It must not modify ``rebuilt``.
+        ``(n_frames, n_bins)``: e.g. to record convergence. It must not modify ``rebuilt``,
+        nor keep it past the call (the buffer is reused).
     tol_db : float, optional
         Stop early, after iteration ``k * window``, once the consistency SC
         (:func:`consistency_db`) has improved by less than ``tol_db`` (dB) since iteration
@@ -188,28 +189,27 @@ def initial_coefficients(S: np.ndarray, transform: Stft, init_phase: np.ndarray 
 def _iterate(S, transform, n_iter, alpha, beta, gamma, init_phase, random_state, callback,
              tol_db, window) -> np.ndarray:
     magnitude, coefficients = initial_coefficients(S, transform, init_phase, random_state)
-    accelerated = beta != 0.0 or gamma != 1.0
-    previous = np.zeros_like(coefficients)
-    d_prev = coefficients.copy() if accelerated else None
-    if accelerated:
-        previous[:] = coefficients
-    mu = alpha / (1.0 + alpha)
-    last_check = np.inf
-    for iteration in range(1, n_iter + 1):
-        rebuilt = transform.project(coefficients)
-        if callback is not None:
-            callback(iteration, rebuilt)
-        if tol_db is not None and iteration % window == 0:
+    out = _floats(coefficients)
+    if beta != 0.0 or gamma != 1.0:
+        t_prev, d_prev = _floats(coefficients.copy()), _floats(coefficients.copy())
+
+        def step(rebuilt, _previous, first, last):
+            _agla_update(_floats(rebuilt), t_prev, d_prev, magnitude, alpha, beta, gamma, out,
+                         first, last)
+    else:
+        mu = alpha / (1.0 + alpha)
+
+        def step(rebuilt, previous, first, last):
+            _fgla_update(_floats(rebuilt), _floats(previous), magnitude, mu, out, first, last)
+
+    stop = None
+    if tol_db is not None:
+        last_check = [np.inf]
+
+        def stop(_iteration: int, rebuilt: np.ndarray) -> bool:
             score = consistency_db(rebuilt, magnitude)
-            if last_check - score < tol_db:
-                break
-            last_check = score
-        pool, parts, rows = transform.pool, transform.threads, len(magnitude)
-        if accelerated:
-            _in_parallel(pool, parts, _agla_update, rows, _floats(rebuilt), _floats(previous),
-                         _floats(d_prev), magnitude, alpha, beta, gamma, _floats(coefficients))
-        else:
-            _in_parallel(pool, parts, _fgla_update, rows, _floats(rebuilt), _floats(previous),
-                         magnitude, mu, _floats(coefficients))
-            previous = rebuilt
-    return transform.signal(transform.inverse(coefficients))
+            done, last_check[0] = last_check[0] - score < tol_db, score
+            return done
+
+    transform.iterate(coefficients, n_iter, step, callback=callback, stop=stop, every=window)
+    return transform.signal(transform.buffer)

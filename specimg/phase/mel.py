@@ -245,7 +245,7 @@ def mel_griffin_lim(
     pghi_tol_db, random_state : float, int
         PGHI's tolerance (dB below the peak) and the seed of its random phases.
     workers : int
-        Threads for ``scipy.fft`` and the numba steps, -1 for all cores; the output does not
+        Threads for the FFTs and the numba steps, -1 for all cores; the output does not
         depend on it.
     callback : callable, optional
         ``callback(iteration, rebuilt)`` after each projection, as in
@@ -272,19 +272,17 @@ def mel_griffin_lim(
     prior = np.ascontiguousarray(start.T, np.float32)
     bands, target = _Bands(filters), np.empty(coefficients.shape, np.float32)
     wanted = np.ascontiguousarray(M.T, np.float32)
-    previous = np.zeros_like(coefficients)
     mu = alpha / (1.0 + alpha)
+    arguments = bands.arguments()
+
+    def step(rebuilt, previous, first, last):
+        _band_targets(_floats(rebuilt), wanted, *arguments, steps, prior, blend, power == 2,
+                      target, first, last)
+        _fgla_update(_floats(rebuilt), _floats(previous), target, mu, _floats(coefficients),
+                     first, last)
+
     with threads_of(transform, workers):
-        pool, parts, rows = transform.pool, transform.threads, len(target)
-        for iteration in range(1, n_iter + 1):
-            rebuilt = transform.project(coefficients)
-            if callback is not None:
-                callback(iteration, rebuilt)
-            _in_parallel(pool, parts, _band_targets, rows, _floats(rebuilt), wanted,
-                         *bands.arguments(), steps, prior, blend, power == 2, target)
-            _in_parallel(pool, parts, _fgla_update, rows, _floats(rebuilt), _floats(previous),
-                         target, mu, _floats(coefficients))
-            previous = rebuilt
-        y = transform.signal(transform.inverse(coefficients))
+        transform.iterate(coefficients, n_iter, step, callback=callback)
+        y = transform.signal(transform.buffer)
     scale = np.sqrt(peak) if power == 2 else peak
     return y if scale == 1.0 else (y * scale).astype(np.float32)

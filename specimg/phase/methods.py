@@ -112,7 +112,7 @@ def reconstruct(
     mel_power : {2, 1}
         ``mel_gla``: the bands are of ``|S|**2`` (librosa's mel power) or ``|S|`` (Riffusion).
     workers : int
-        Threads for ``scipy.fft`` and the numba steps, -1 for all cores.
+        Threads for the FFTs and the numba steps, -1 for all cores.
     callback : callable, optional
         Passed to :func:`specimg.phase.gla.griffin_lim` by the iterative methods (e.g. to record
         convergence).

@@ -107,21 +107,17 @@ def admm_gla(
     magnitude, z = initial_coefficients(S, transform, init_phase, random_state)
     u = np.zeros_like(z)
     v = np.empty_like(z)
-    rows = len(magnitude)
+    floats = _floats(z), _floats(u), _floats(v)
+
+    def step(projected, _previous, first, last):
+        _admm_merge(floats[2], _floats(projected), rho, floats[0], floats[1], first, last)
+        _admm_split(*floats[:2], magnitude, floats[2], first, last)
+
     with threads_of(transform, workers):
-        pool, parts = transform.pool, transform.threads
-        for iteration in range(1, n_iter + 1):
-            _in_parallel(pool, parts, _admm_split, rows, _floats(z), _floats(u), magnitude,
-                         _floats(v))
-            projected = transform.project(v)
-            if callback is not None:
-                callback(iteration, projected)
-            _in_parallel(pool, parts, _admm_merge, rows, _floats(v), _floats(projected), rho,
-                         _floats(z), _floats(u))
-        _in_parallel(pool, parts, _admm_split, rows, _floats(z), _floats(u), magnitude,
-                     _floats(v))
-        x = v - u
-        return transform.signal(transform.inverse(x))
+        _in_parallel(transform.pool, transform.threads, _admm_split, len(magnitude), *floats[:2],
+                     magnitude, floats[2])
+        transform.iterate(v, n_iter, step, callback=callback)
+        return transform.signal(transform.inverse(v - u))
 
 
 def raar_gla(
@@ -151,16 +147,15 @@ def raar_gla(
     transform = Stft(config, length, workers)
     magnitude, c = initial_coefficients(S, transform, init_phase, random_state)
     reflected = np.empty_like(c)
-    rows = len(magnitude)
+
+    def step(projected, _previous, first, last):
+        _raar_step(_floats(projected), magnitude, relaxation, _floats(c), _floats(reflected),
+                   first, last)
+
     with threads_of(transform, workers):
-        pool, parts = transform.pool, transform.threads
-        _in_parallel(pool, parts, _raar_reflect, rows, _floats(c), magnitude, _floats(reflected))
-        for iteration in range(1, raar_iter + 1):
-            projected = transform.project(reflected)
-            if callback is not None:
-                callback(iteration, projected)
-            _in_parallel(pool, parts, _raar_step, rows, _floats(projected), magnitude,
-                         relaxation, _floats(c), _floats(reflected))
+        _in_parallel(transform.pool, transform.threads, _raar_reflect, len(magnitude), _floats(c),
+                     magnitude, _floats(reflected))
+        transform.iterate(reflected, raar_iter, step, callback=callback)
     phase = angle(c).T
     later = None if callback is None else (lambda i, rebuilt: callback(raar_iter + i, rebuilt))
     return griffin_lim(S, config, length=length, n_iter=n_iter, alpha=alpha, beta=beta,

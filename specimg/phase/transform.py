@@ -1,26 +1,30 @@
 """The STFT pair the iterative phase methods run on, and the threads that share its work.
 
 :class:`Stft` is one transform pair built for one signal length, with the window and the
-overlap-add normalisation precomputed, frames stored contiguously and ``scipy.fft`` for the
-transforms. The overlap-add and the framing are fused numba loops that release the GIL and run
-on ranges of frames (or of hop-long segments) by a thread pool of ``workers`` threads, each
-element computed exactly as in one pass, so that the output does not depend on the thread
-count. No numba threading layer is involved, so worker processes may be forked at any time.
-The arithmetic is librosa's (centred frames, zero padding, float32).
+overlap-add normalisation precomputed, frames stored contiguously in a buffer of their own and
+ducc0's real FFTs (:mod:`.fft`) into preallocated arrays. The FFTs run on blocks of frames, the
+overlap-add and the framing are fused numba loops on ranges of hop-long segments; both release
+the GIL and run on a thread pool of ``workers`` threads, each element computed exactly as in one
+pass, so that the output does not depend on the thread count. :meth:`Stft.iterate` runs a
+method's loop with its element-wise step fused into the FFT pass over each block of frames (two
+passes over the frames per iteration, one per side of the overlap-add). No numba threading layer
+is involved, so worker processes may be forked at any time. The arithmetic is librosa's
+(centred frames, zero padding, float32).
 """
 
 from __future__ import annotations
 
 import contextlib
 import itertools
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import numba
 import numpy as np
-import scipy.fft
 
 from ..core.spectrum import StftConfig, stft_window
 from ..util.parallel import available_cores
+from .fft import ROW_BLOCK, irfft_rows, rfft_rows
 
 __all__ = ["Stft", "fft_workers", "threads_of"]
 
@@ -28,7 +32,6 @@ __all__ = ["Stft", "fft_workers", "threads_of"]
 #: lets LLVM vectorise the magnitude updates (twice as fast); their divisors are at least
 #: the float32 ``tiny``, so the results are the same bits.
 _kernel = numba.njit(cache=True, nogil=True, error_model="numpy")
-
 
 
 class Stft:
@@ -45,7 +48,8 @@ class Stft:
     length : int
         Signal length (samples).
     workers : int
-        ``scipy.fft`` workers; -1 for all cores.
+        Threads, -1 for all cores: kept for :func:`threads_of`, which gives the transform its
+        pool; without one, everything runs on the calling thread.
     """
 
     def __init__(self, config: StftConfig, length: int, workers: int = -1) -> None:
@@ -66,19 +70,28 @@ class Stft:
         # signal reproduces librosa's trim-then-zero-pad between istft and stft.
         self.norm = np.where(usable, 1.0 / np.where(usable, wss, 1.0), 0.0).astype(np.float32)
         self.buffer = np.zeros(buffer_length, np.float32)
-        #: Threads for the numba steps, set by :func:`griffin_lim` for the length of a run.
+        self.frames = np.empty((self.n_frames, n_fft), np.float32)
+        #: Threads for the FFTs and the numba steps, set by :func:`threads_of` for a run.
         self.pool: ThreadPoolExecutor | None = None
         self.threads = 1
 
-    def _least_squares(self, coefficients: np.ndarray, reframe: bool) -> np.ndarray:
-        """Inverse FFT of each frame, windowed, overlap-added and normalised into ``buffer``
-        (the least-squares signal); with ``reframe``, the frames are then overwritten by the
-        windowed frames of that signal. Returns the frames."""
-        frames = scipy.fft.irfft(coefficients, n=self.config.n_fft, axis=1, workers=self.workers)
-        hop = self.config.hop_length
+    def _blocks(self, kernel, *args) -> None:
+        """``kernel(*args, first, last)`` on the pool over ranges of frames that start at
+        multiples of :data:`.fft.ROW_BLOCK`."""
+        _in_parallel(self.pool, self.threads, kernel, self.n_frames, *args, align=ROW_BLOCK)
+
+    def _least_squares(self, coefficients: np.ndarray, reframe: bool) -> None:
+        """Inverse FFT of each frame into ``frames``, windowed, overlap-added and normalised into
+        ``buffer`` (the least-squares signal); with ``reframe``, the frames are then overwritten
+        by the windowed frames of that signal."""
+        self._blocks(irfft_rows, coefficients, self.frames)
+        self._overlap_add(reframe)
+
+    def _overlap_add(self, reframe: bool) -> None:
+        frames, hop = self.frames, self.config.hop_length
         if self.pool is None:
             _overlap_add_frames(frames, self.window, self.norm, hop, reframe, self.buffer)
-            return frames
+            return
         segments = -(-len(self.buffer) // hop)
         bounds = _in_parallel(self.pool, self.threads, _overlap_add, segments, frames,
                               self.window, self.norm, hop, reframe, self.buffer)
@@ -87,18 +100,59 @@ class Stft:
             for boundary in bounds[1:-1]:
                 _frame(self.buffer, self.window, hop, frames,
                        max(0, boundary - span + 1), min(boundary, len(frames)))
-        return frames
 
     def inverse(self, coefficients: np.ndarray) -> np.ndarray:
         """Least-squares signal buffer of coefficients (zero outside the signal)."""
         self._least_squares(coefficients, reframe=False)
         return self.buffer.copy()
 
-    def project(self, coefficients: np.ndarray) -> np.ndarray:
+    def project(self, coefficients: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
         """The STFT of :meth:`inverse`'s signal: the projection onto consistent spectrograms,
-        with overlap-add, normalisation and framing fused into one pass over the frames."""
-        frames = self._least_squares(coefficients, reframe=True)
-        return scipy.fft.rfft(frames, axis=1, workers=self.workers)
+        with overlap-add, normalisation and framing fused into one pass over the frames; into
+        ``out`` (complex64, the shape of ``coefficients``) if given."""
+        self._least_squares(coefficients, reframe=True)
+        out = np.empty_like(coefficients) if out is None else out
+        self._blocks(rfft_rows, self.frames, out)
+        return out
+
+    def iterate(self, coefficients: np.ndarray, n_iter: int, step, *,
+                callback: Callable[[int, np.ndarray], None] | None = None,
+                stop: Callable[[int, np.ndarray], bool] | None = None, every: int = 1) -> int:
+        """A phase method's loop: for each iteration, ``rebuilt`` = :meth:`project` of
+        ``coefficients``, then ``step(rebuilt, previous, first, last)`` updates
+        ``coefficients`` in place on the rows ``first <= n < last`` (``previous``: the last
+        iteration's ``rebuilt``, zeros at first). Returns the iterations run; ``buffer`` then
+        holds :meth:`inverse` of ``coefficients``.
+
+        ``callback(iteration, rebuilt)`` (each iteration) and ``stop(iteration, rebuilt)`` (every
+        ``every`` iterations; True: end there, before the step, with ``buffer`` the signal the
+        last step gave) see the whole of ``rebuilt``, valid during the call only (two buffers
+        take turns); in the other iterations the forward FFT of each block of frames, the step
+        and the inverse FFT run back to back on the block. The bits are the same either way.
+        """
+        buffers = np.zeros((2, *coefficients.shape), coefficients.dtype)
+        self._least_squares(coefficients, reframe=True)
+
+        def fused(rebuilt, previous, first, last):
+            rfft_rows(self.frames, rebuilt, first, last)
+            step(rebuilt, previous, first, last)
+            irfft_rows(coefficients, self.frames, first, last)
+
+        for iteration in range(1, n_iter + 1):
+            rebuilt, previous = buffers[iteration % 2], buffers[1 - iteration % 2]
+            checks = stop is not None and iteration % every == 0
+            if callback is None and not checks:
+                self._blocks(fused, rebuilt, previous)
+                self._overlap_add(reframe=True)
+                continue
+            self._blocks(rfft_rows, self.frames, rebuilt)
+            if callback is not None:
+                callback(iteration, rebuilt)
+            if checks and stop(iteration, rebuilt):
+                return iteration - 1
+            self._blocks(step, rebuilt, previous)
+            self._least_squares(coefficients, reframe=True)
+        return n_iter
 
     def signal(self, signal_buffer: np.ndarray) -> np.ndarray:
         """The signal part of a buffer, ``length`` samples."""
@@ -173,13 +227,14 @@ def _overlap_add(frames, window, norm, hop, reframe, out, first, last):
 
 
 def _in_parallel(pool: ThreadPoolExecutor | None, parts: int, kernel, count: int,
-                 *args) -> list[int]:
-    """``kernel(*args, first, last)`` over ``0 .. count``, in ``parts`` ranges on ``pool``;
-    the ranges' bounds."""
+                 *args, align: int = 1) -> list[int]:
+    """``kernel(*args, first, last)`` over ``0 .. count``, in ``parts`` ranges on ``pool``,
+    inner bounds at multiples of ``align``; the ranges' bounds."""
     if pool is None or parts < 2:
         kernel(*args, 0, count)
         return [0, count]
-    bounds = [count * part // parts for part in range(parts + 1)]
+    bounds = [min(count, (count * part // parts + align // 2) // align * align)
+              for part in range(parts)] + [count]
     futures = [pool.submit(kernel, *args, low, high)
                for low, high in itertools.pairwise(bounds) if high > low]
     for future in futures:
@@ -201,6 +256,6 @@ def threads_of(transform: Stft, workers: int):
 
 
 def fft_workers(processes: int) -> int:
-    """``scipy.fft`` workers for each of ``processes`` processes running side by side: all
-    cores for one, one each otherwise (the results do not depend on it)."""
+    """Threads for each of ``processes`` processes running side by side: all cores for one,
+    one each otherwise (the results do not depend on it)."""
     return -1 if processes <= 1 else 1
