@@ -96,7 +96,8 @@ def picture_meta(job: Job, data: bytes, args: argparse.Namespace) -> tuple[Image
 
 
 def invert_one(job: Job, args: argparse.Namespace, workers: int) -> dict:
-    """Invert one image to its output file; returns its row of scores and notes."""
+    """Invert one image to its output file; returns its row of scores (but the paths, which
+    :func:`command_invert` adds as given) and notes."""
     data = job.source.read_bytes()
     fallback, frames_from = picture_meta(job, data, args)
     options = PhaseOptions(n_iter=args.n_iter, random_state=args.seed)
@@ -111,12 +112,18 @@ def invert_one(job: Job, args: argparse.Namespace, workers: int) -> dict:
     notes = [FRAMES_COUNTED] if frames_from == "counted" else []
     if not result.loudness_known:
         notes.append(LOUDNESS_UNKNOWN)
-    row = {"image": str(job.source), "output": str(job.output),
-           "consistency_sc_db": round(result.consistency_sc_db, 3),
+    row = {"consistency_sc_db": round(result.consistency_sc_db, 3),
            "seconds": round(result.meta.length / result.meta.sr, 6), "sr": result.meta.sr,
            "frames": result.meta.n_frames, "frames_from": frames_from, "method": result.method,
            "n_iter": args.n_iter}
     return {"row": row, "notes": notes}
+
+
+def positive_int(text: str) -> int:
+    """``--threads``: a whole number from 1."""
+    if not text.isdigit() or int(text) < 1:
+        raise ValueError(f"{text!r} is not a thread count; give a whole number from 1")
+    return int(text)
 
 
 def scores_csv(rows: list[dict]) -> str:
@@ -136,11 +143,13 @@ def command_invert(args: argparse.Namespace) -> int:
                               verb="invert")
     todo = [job for job in jobs if args.overwrite or not job.output.exists()]
     n_jobs = worker_count(args.jobs, len(todo))
-    work = partial(invert_one, args=args, workers=fft_workers(n_jobs))
-    done, failed = run_jobs(work, todo, n_jobs, "image")
+    threads = args.threads or (1 if args.scheduler else fft_workers(n_jobs))
+    work = partial(invert_one, args=args, workers=threads)
+    done, failed = run_jobs(work, todo, n_jobs, "image", scheduler=args.scheduler)
     failed += [(path, "does not exist") for path in missing] + clashes
     notes = Counter(note for _, outcome in done for note in outcome["notes"])
-    rows = [outcome["row"] for _, outcome in done]
+    rows = [{"image": str(job.source), "output": str(job.output), **outcome["row"]}
+            for job, outcome in done]
     if args.scores is not None:
         write_atomic(args.scores, scores_csv(rows).encode("utf-8"))
 
@@ -226,6 +235,9 @@ def add_parser(commands) -> None:
                         "PESQ by about 1)")
     invert.add_argument("--max-pixels", type=int, default=MAX_PIXELS,
                         help="refuse images decoding to more pixels (decompression bombs)")
+    invert.add_argument("--threads", type=argument_type(positive_int), metavar="N",
+                        help="threads of each picture's FFTs (default: every core with -j 1, "
+                        "else one; one on a --scheduler's workers); the audio is the same")
     invert.add_argument("--scores", type=Path, metavar="FILE.csv",
                         help="write each picture's consistency SC (dB; lower: a picture closer "
                         "to one some sound has), sorted by image, to rank generated pictures")
