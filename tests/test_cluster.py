@@ -147,19 +147,19 @@ def test_a_lost_scheduler_is_one_line(pictures, capsys, monkeypatch):
         raise CancelledError("cancelled for reason: scheduler-connection-lost")
 
     monkeypatch.setattr(jobs, "imap", lost)
-    status = main(["invert", str(pictures), "-o", "out", "--scheduler", "tcp://10.0.0.5:8786",
+    status = main(["invert", str(pictures), "-o", "out", "--scheduler", "tcp://127.0.0.1:8786",
                    "--n-iter", "2"])
     captured = capsys.readouterr()
     assert status == 1 and captured.out == ""
     assert captured.err == ("specimg invert: error: lost the Dask scheduler at "
-                            "tcp://10.0.0.5:8786 after 1 of 3 image(s); finished outputs are "
+                            "tcp://127.0.0.1:8786 after 1 of 3 image(s); finished outputs are "
                             "kept, none is partial: run the same command again to do the "
                             "rest\n")
 
 
 @pytest.mark.parametrize(("value", "says"), [
-    ("10.0.0.5:8786", "not a Dask scheduler address; give tcp://HOST:PORT"),
-    ("tcp://10.0.0.5", "not a Dask scheduler address"),
+    ("127.0.0.1:8786", "not a Dask scheduler address; give tcp://HOST:PORT"),
+    ("tcp://127.0.0.1", "not a Dask scheduler address"),
 ])
 def test_a_bad_address_is_one_line(value, says, capsys):
     with pytest.raises(SystemExit) as exit_:
