@@ -85,6 +85,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-cluster-") as scratch, \
             contextlib.ExitStack() as stack:
         scratch = Path(scratch)
+        load_before = os.getloadavg()[1]
         pictures = stand_ins(scratch, args.pictures)
         width, height = Image.open(pictures[0]).size
         started = time.perf_counter()
@@ -109,6 +110,8 @@ def main() -> None:
                      f"{height} px, with metadata) from {', '.join(RECORDINGS)}",
         "pictures": len(pictures), "audio_seconds": audio, "rounds": args.rounds,
         "cores": os.cpu_count(), "cluster_startup_seconds": round(startup, 1),
+        # the 5-minute load average: above the cores, other work shared them
+        "load_average": [round(load_before, 1), round(os.getloadavg()[1], 1)],
         "same_bytes": len(digests) == 1,
         "runs": {name: {"wall_seconds": times, "median_seconds": statistics.median(times),
                         "pictures_per_minute": round(60 * len(pictures)
