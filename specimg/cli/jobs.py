@@ -163,10 +163,14 @@ def run_jobs(work: Callable[[Job], object], todo: Sequence[Job], n_jobs: int, un
             failed += [(job.source, f"{died} (out of memory? try fewer -j)")
                        for index, job in enumerate(todo) if index not in finished]
         except CancelledError:
+            if scheduler is None:
+                raise
             raise ClusterError(f"lost the Dask scheduler at {scheduler} after {len(finished)} "
                                f"of {len(todo)} {unit}(s); finished outputs are kept, none is "
                                "partial: run the same command again to do the rest") from None
-        except OSError as exc:
+        except OSError as exc:  # Dask's: connecting failed (the jobs' own are caught in them)
+            if scheduler is None:
+                raise
             raise ClusterError(f"no Dask scheduler answers at {scheduler} ({exc}); start one "
                                "(`dask scheduler`) or check the address") from None
     return [(todo[i], results[i]) for i in sorted(results)], failed
