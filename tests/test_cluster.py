@@ -175,3 +175,17 @@ def test_without_the_pipeline_extra_the_flag_names_it(capsys, monkeypatch):
     err = capsys.readouterr().err
     assert exit_.value.code == 2 and err.count("\n") == 1
     assert "pip install 'specimg[pipeline]'" in err
+
+
+def test_threads_change_no_byte_and_a_bad_count_is_one_line(pictures, capsys):
+    assert main(["invert", str(pictures), "-o", "one", "-j", "1", "--threads", "1",
+                 "--n-iter", "4"]) == 1
+    assert main(["invert", str(pictures), "-o", "two", "-j", "1", "--threads", "2",
+                 "--n-iter", "4"]) == 1
+    assert folder_bytes(Path("one")) == folder_bytes(Path("two"))
+    assert len(folder_bytes(Path("two"))) == 2
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as exit_:
+        main(["invert", str(pictures), "-o", "out", "--threads", "0"])
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2 and err.count("\n") == 1 and "not a thread count" in err
