@@ -6,8 +6,8 @@ STAMP := $(VENV)/.installed
 # Stage commands call `python`: the venv's, even when it is not activated.
 RUN := PATH="$(CURDIR)/$(BIN):$$PATH"
 
-.PHONY: install browser repro test lint check-repro diff-summary sweep bench bench-pictures \
-	bench-pipeline bench-study sweep-sizes lock clean
+.PHONY: install browser repro test lint check-repro check-lowest diff-summary sweep bench \
+	bench-pictures bench-pipeline bench-study sweep-sizes lock clean
 
 install: $(STAMP)
 
@@ -35,6 +35,13 @@ test: lint browser
 # byte (.ci/check_repro.py; a table names what differs; about 8 min on 2 cores).
 check-repro: $(STAMP)
 	$(RUN) python .ci/check_repro.py
+
+# The lowest versions pyproject.toml allows (requirements-lowest.txt, its `>=` bounds): the wheel
+# in a fresh venv of them in a temporary folder, a smoke inversion of a specimg picture and a
+# foreign one against this venv's, a jpeg75 picture's metadata (.ci/check_lowest.py; one line;
+# about 3 to 5 min on 2 busy cores, most of it pip).
+check-lowest: $(STAMP)
+	$(RUN) python .ci/check_lowest.py
 
 # `dvc params diff` and `dvc metrics diff` of this working tree against BASE, as Markdown
 # (CI writes them to a pull request's job summary): make diff-summary BASE=HEAD~1

@@ -2,7 +2,8 @@
 checkout, installed into a fresh virtual environment with the pinned versions, runs the
 `specimg` command from a folder outside the checkout, and brings neither DVC nor Dask. It ships
 the library only: the stages' work as `specimg.pipeline` (what Dask workers import), not the
-checkout's `stages/` scripts."""
+checkout's `stages/` scripts. Its dependencies are ranges (`>=`, no exact pin), whose core
+lower bounds requirements-lowest.txt pins (`make check-lowest` installs and runs those)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tomllib
 import zipfile
 from pathlib import Path
 
@@ -30,6 +32,19 @@ def run(args: list, cwd: Path) -> str:
     done = subprocess.run([str(a) for a in args], cwd=cwd, capture_output=True, text=True)
     assert done.returncode == 0, f"{args} failed:\n{done.stdout}\n{done.stderr}"
     return done.stdout
+
+
+def test_dependencies_are_ranges_whose_lower_bounds_are_pinned_in_the_lowest_set():
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    everything = [*project["dependencies"], *(requirement for extra in
+                                              project["optional-dependencies"].values()
+                                              for requirement in extra)]
+    assert all(">=" in r and "==" not in r for r in everything), everything
+    bounds = {name.lower(): version for name, version in
+              (r.split(">=") for r in project["dependencies"])}
+    lines = [line for line in (REPO / "requirements-lowest.txt").read_text().splitlines()
+             if line.strip() and not line.startswith("#")]
+    assert dict(line.lower().split("==") for line in lines) == bounds
 
 
 def requirement_names(lines: list[str]) -> set[str]:
@@ -60,6 +75,7 @@ def test_the_wheel_installs_the_command_without_the_pipeline(tmp_path):
     requires = [line.removeprefix("Requires-Dist: ") for line in metadata.splitlines()
                 if line.startswith("Requires-Dist: ")]
     core = requirement_names([r for r in requires if "extra ==" not in r])
+    assert all(">=" in r.split(";")[0] and "==" not in r.split(";")[0] for r in requires)
     assert "numba" in core and not core & PIPELINE_ONLY
     assert PIPELINE_ONLY <= requirement_names([r for r in requires if "extra == \"pipeline\""
                                                in r.replace("'", '"')])

@@ -47,14 +47,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     exit_on_sigterm()
     try:
         with _signals_held():
-            from .commands import UsageError, build_parser  # numpy, librosa...: seconds
+            from .commands import ClusterError, UsageError, build_parser  # numpy...: seconds
 
         args = build_parser().parse_args(argv)
         try:
             return args.run(args)
-        except UsageError as exc:
+        except (UsageError, ClusterError) as exc:
             print(f"specimg {args.command}: error: {exc}", file=sys.stderr)
-            return 2
+            return 2 if isinstance(exc, UsageError) else 1
         except OutputError as exc:  # a file of the whole run (--scores, the card)
             print(f"specimg {args.command}: error: {exc}", file=sys.stderr)
             return 1

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from . import encode, invert
 from .info import command_info
-from .jobs import UsageError
+from .jobs import ClusterError, UsageError
 
-__all__ = ["UsageError", "build_parser"]
+__all__ = ["ClusterError", "UsageError", "build_parser"]
 
 
 class _Parser(argparse.ArgumentParser):

@@ -133,7 +133,8 @@ def command_encode(args: argparse.Namespace) -> int:
                               suffixes=AUDIO_EXTENSIONS, verb="encode")
     card = write_card(fmt, args.output, args.overwrite)
     n_jobs = worker_count(args.jobs, len(jobs))
-    done, failed = run_jobs(partial(encode_one, fmt=fmt, args=args), jobs, n_jobs, "recording")
+    done, failed = run_jobs(partial(encode_one, fmt=fmt, args=args), jobs, n_jobs, "recording",
+                            scheduler=args.scheduler)
     failed += [(path, "does not exist") for path in missing] + clashes
     written = sum(outcome["written"] for _, outcome in done)
     skipped = sum(outcome["skipped"] for _, outcome in done)

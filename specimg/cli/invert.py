@@ -42,7 +42,8 @@ SCORE_COLUMNS = ("image", "output", "consistency_sc_db", "seconds", "sr", "frame
 
 
 def invert_one(job: Job, args: argparse.Namespace, given: ForeignParams, workers: int) -> dict:
-    """Invert one image to its output file; returns its row of scores and notes."""
+    """Invert one image to its output file; returns its row of scores (but the paths, which
+    :func:`command_invert` adds as given) and notes."""
     result, frames_from = invert_picture(
         job.source.read_bytes(), job.source, given, method=args.method, n_iter=args.n_iter,
         seed=args.seed, floor_silence=args.floor_silence, max_pixels=args.max_pixels,
@@ -54,8 +55,7 @@ def invert_one(job: Job, args: argparse.Namespace, given: ForeignParams, workers
         notes.append(FIGURE)
     if not result.loudness_known:
         notes.append(LOUDNESS_UNKNOWN)
-    row = {"image": str(job.source), "output": str(job.output),
-           "consistency_sc_db": round(result.consistency_sc_db, 3),
+    row = {"consistency_sc_db": round(result.consistency_sc_db, 3),
            "seconds": round(result.meta.length / result.meta.sr, 6), "sr": result.meta.sr,
            "frames": result.meta.n_frames, "frames_from": frames_from, "method": result.method,
            "n_iter": args.n_iter}
@@ -83,7 +83,8 @@ def command_invert(args: argparse.Namespace) -> int:
     done, failed = run_jobs(work, todo, n_jobs, "image")
     failed += [(path, "does not exist") for path in missing] + clashes
     notes = Counter(note for _, outcome in done for note in outcome["notes"])
-    rows = [outcome["row"] for _, outcome in done]
+    rows = [{"image": str(job.source), "output": str(job.output), **outcome["row"]}
+            for job, outcome in done]
     if args.scores is not None:
         write_atomic(args.scores, scores_csv(rows).encode("utf-8"))
 
@@ -158,6 +159,9 @@ def add_parser(commands) -> None:
     invert.add_argument("--max-pixels", type=flag_type(checks.max_pixels, "--max-pixels"),
                         default=MAX_PIXELS,
                         help="refuse images decoding to more pixels (decompression bombs)")
+    invert.add_argument("--threads", type=flag_type(checks.threads, "--threads"), metavar="N",
+                        help="threads of each picture's FFTs (default: every core with -j 1, "
+                        "else one; one on a --scheduler's workers); the audio is the same")
     invert.add_argument("--scores", type=Path, metavar="FILE.csv",
                         help="write each picture's consistency SC (dB; lower: a picture closer "
                         "to one some sound has), sorted by image, to rank generated pictures")

@@ -1,13 +1,18 @@
 """Jobs of the ``specimg`` commands: inputs found in files and folders, outputs mirrored under
-one folder, run on worker processes with a progress bar, one line per failure."""
+one folder, run on worker processes (or a Dask cluster's workers) with a progress bar, one line
+per failure."""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import logging
+import re
 import sys
 import warnings
 from collections import Counter
 from collections.abc import Callable, Sequence
+from concurrent.futures import CancelledError
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from functools import partial
@@ -20,6 +25,14 @@ from ..util.parallel import available_cores, imap
 
 class UsageError(ValueError):
     """A flag's value the command cannot use: one line, exit status 2 (as argparse's)."""
+
+
+class ClusterError(RuntimeError):
+    """The ``--scheduler`` cannot be reached, or was lost during the run: one line, exit
+    status 1 (the outputs finished are kept)."""
+
+
+SCHEDULER_FORM = re.compile(r"(tcp|tls|ws|wss|inproc|ucx)://[^\s/]+:\d+")
 
 
 @dataclass(frozen=True)
@@ -77,15 +90,34 @@ def find_jobs(inputs: Sequence[Path], out_dir: Path, suffix: str, *,
     return jobs, empty + clashes
 
 
+def parse_scheduler(text: str) -> str:
+    """A Dask scheduler's address (``tcp://HOST:PORT``), once ``dask.distributed`` imports;
+    ValueError in one line otherwise."""
+    if not SCHEDULER_FORM.fullmatch(text):
+        raise ValueError(f"{text!r} is not a Dask scheduler address; give tcp://HOST:PORT, as "
+                         "`dask scheduler` prints it")
+    try:
+        import distributed  # noqa: F401  (the pipeline extra)
+    except ImportError:
+        raise ValueError("needs dask.distributed, which specimg's pipeline extra installs: "
+                         "pip install 'specimg[pipeline]'") from None
+    return text
+
+
 def add_job_arguments(parser: argparse.ArgumentParser, inputs: str, items: str) -> None:
     """The flags both commands take: the inputs (files or folders, shown as ``inputs``), the
-    output folder, ``-j`` (``items`` done at once) and ``--overwrite``."""
+    output folder, ``-j`` (``items`` done at once), ``--overwrite`` and ``--scheduler``."""
     parser.add_argument("inputs", nargs="+", type=Path, metavar=inputs)
     parser.add_argument("-o", "--output", type=Path, required=True, metavar="OUT_DIR")
     parser.add_argument("-j", "--jobs", type=flag_type(checks.n_jobs, "--jobs"),
                         default=available_cores(),
                         help=f"{items} done at once (default: all cores)")
     parser.add_argument("--overwrite", action="store_true", help="redo existing outputs")
+    parser.add_argument("--scheduler", type=argument_type(parse_scheduler),
+                        metavar="tcp://HOST:PORT",
+                        help=f"send the {items} to this Dask cluster's workers instead (-j then "
+                        "does not apply; pip install 'specimg[pipeline]'): each needs specimg "
+                        "and sees the inputs and OUT_DIR at the same absolute paths")
 
 
 def argument_type(parse: Callable[[str], object]) -> Callable[[str], object]:
@@ -114,22 +146,36 @@ def describe(exc: Exception) -> str:
     return f"unexpected {type(exc).__name__}: {exc}"
 
 
-def run_jobs(work: Callable[[Job], object], todo: Sequence[Job], n_jobs: int, unit: str
+def run_jobs(work: Callable[[Job], object], todo: Sequence[Job], n_jobs: int, unit: str, *,
+             scheduler: str | None = None
              ) -> tuple[list[tuple[Job, object]], list[tuple[Path, str]]]:
-    """Run ``work(job)`` for every job on ``n_jobs`` processes, with a progress bar.
+    """Run ``work(job)`` for every job on ``n_jobs`` processes, with a progress bar; with
+    ``scheduler`` (a Dask scheduler's address), on that cluster's workers, the jobs' relative
+    paths taken from this folder.
 
     Returns ``(done, failed)``: each finished job with what ``work`` returned, in input order,
     and each job that raised (or whose worker died) with one line saying why. One bad input
     does not stop the others. A warning a library raises in ``work`` is printed as one line
     naming the job's input and what it means (:func:`warning_line`).
+
+    Raises
+    ------
+    ClusterError
+        No scheduler answers at ``scheduler``, or the connection to it was lost.
     """
     from tqdm import tqdm
 
     results, failed, finished = {}, [], set()
-    attempt = partial(_attempt, work=work)
-    with tqdm(total=len(todo), unit=unit, disable=None, file=sys.stderr) as progress:
+    root = Path.cwd() if scheduler else None
+    attempt = partial(_attempt, work=work, root=root)
+    died = f"its {'Dask ' if scheduler else ''}worker process died"
+    with tqdm(total=len(todo), unit=unit, disable=None, file=sys.stderr) as progress, \
+            _quiet_dask(scheduler):
         try:
-            for index, (ok, outcome, warned) in imap(attempt, todo, n_jobs):
+            for index, (ok, outcome, warned) in imap(
+                    attempt, todo, n_jobs, executor="dask" if scheduler else "local",
+                    scheduler_address=scheduler,
+                    died=lambda job: (False, f"{died} on it (out of memory?)", [])):
                 finished.add(index)
                 progress.update()
                 for line in warned:
@@ -139,8 +185,19 @@ def run_jobs(work: Callable[[Job], object], todo: Sequence[Job], n_jobs: int, un
                 else:
                     failed.append((todo[index].source, outcome))
         except BrokenProcessPool:
-            failed += [(job.source, "its worker process died (out of memory? try fewer -j)")
+            failed += [(job.source, f"{died} (out of memory? try fewer -j)")
                        for index, job in enumerate(todo) if index not in finished]
+        except CancelledError:
+            if scheduler is None:
+                raise
+            raise ClusterError(f"lost the Dask scheduler at {scheduler} after {len(finished)} "
+                               f"of {len(todo)} {unit}(s); finished outputs are kept, none is "
+                               "partial: run the same command again to do the rest") from None
+        except OSError as exc:  # Dask's: connecting failed (the jobs' own are caught in them)
+            if scheduler is None:
+                raise
+            raise ClusterError(f"no Dask scheduler answers at {scheduler} ({exc}); start one "
+                               "(`dask scheduler`) or check the address") from None
     return [(todo[i], results[i]) for i in sorted(results)], failed
 
 
@@ -170,7 +227,24 @@ _MEANINGS = (
 )
 
 
-def _attempt(job: Job, work: Callable[[Job], object]) -> tuple[bool, object, list[str]]:
+@contextlib.contextmanager
+def _quiet_dask(scheduler: str | None):
+    """Dask's log records off while the cluster runs the jobs: a lost scheduler logs
+    tracebacks, where the command says it in one line."""
+    if scheduler is None:
+        yield
+        return
+    logging.disable(logging.ERROR)
+    try:
+        yield
+    finally:
+        logging.disable(logging.NOTSET)
+
+
+def _attempt(job: Job, work: Callable[[Job], object],
+             root: Path | None = None) -> tuple[bool, object, list[str]]:
+    if root is not None:  # on a cluster's worker, whose working folder is not ours
+        job = Job(root / job.source, root / job.output)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:

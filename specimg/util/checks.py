@@ -22,7 +22,7 @@ __all__ = [
     "MAX_FRAMES", "MAX_N_FFT", "MAX_SEED", "MAX_SR", "MIN_N_FFT", "boolean", "check_band",
     "check_length", "check_stft", "choice", "duration", "fft_size", "flag_names", "fmax",
     "fmin", "frame_count", "hop_length", "integer", "max_pixels", "n_jobs", "n_mels",
-    "peak_db", "real", "sample_rate", "seed", "top_db", "win_length",
+    "peak_db", "real", "sample_rate", "seed", "threads", "top_db", "win_length",
 ]
 
 #: Smallest FFT size (samples): 9 bins, below which no picture of speech or music is useful.
@@ -173,6 +173,10 @@ def n_mels(value: object, name: str = "n_mels") -> int:
     """Mel bands: 1..65536."""
     return integer(value, name, low=1, high=MAX_MELS,
                    allowed=f"use a number of mel bands, 1 to {MAX_MELS} (librosa's default: 128)")
+
+
+def threads(value: object, name: str = "threads") -> int:
+    return integer(value, name, low=1, high=4096, allowed="use a whole number of threads from 1")
 
 
 def max_pixels(value: object, name: str = "max_pixels") -> int:

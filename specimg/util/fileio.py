@@ -8,6 +8,7 @@ import io
 import json
 import os
 import signal
+import socket
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,7 +32,9 @@ def write_atomic(path: str | os.PathLike, data: bytes) -> Path:
     """Write ``data`` to ``path`` through a temporary file in the same folder.
 
     The temporary file is renamed over ``path`` only once it is complete and flushed, so an
-    interrupted run never leaves a half-written file under the final name.
+    interrupted run never leaves a half-written file under the final name. Its name holds the
+    host's name and the process id: processes on several machines sharing a folder (a Dask
+    cluster's workers) never write to the same temporary file.
 
     Parameters
     ----------
@@ -51,7 +54,7 @@ def write_atomic(path: str | os.PathLike, data: bytes) -> Path:
         If it cannot be written, naming ``path`` and why (:func:`output_problem`).
     """
     path = Path(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp = path.with_name(f".{path.name}.{socket.gethostname()}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(tmp, "wb") as handle:

@@ -35,8 +35,8 @@ def worker_count(n_jobs: int, n_items: int) -> int:
 
 
 def imap(function: Callable[[Any], Any], items: Sequence, n_jobs: int, *,
-         executor: str = "local", scheduler_address: str | None = None
-         ) -> Iterator[tuple[int, Any]]:
+         executor: str = "local", scheduler_address: str | None = None,
+         died: Callable[[Any], Any] | None = None) -> Iterator[tuple[int, Any]]:
     """``(index, function(items[index]))`` for every item, in order of completion.
 
     Parameters
@@ -56,11 +56,21 @@ def imap(function: Callable[[Any], Any], items: Sequence, n_jobs: int, *,
     scheduler_address : str, optional
         The Dask scheduler (e.g. ``tcp://10.0.0.5:8786``); None starts a local cluster of
         ``n_jobs`` single-threaded worker processes for the call.
+    died : callable, optional
+        ``dask`` only: for an item whose workers died running it (Dask's ``KilledWorker``,
+        after ``distributed.scheduler.allowed-failures`` retries), ``died(item)`` is yielded
+        in place of its result and the others go on; None raises ``KilledWorker``.
 
     Raises
     ------
     ValueError
         For an unknown ``executor``.
+    OSError
+        ``dask``: no scheduler answers at ``scheduler_address`` (within
+        ``distributed.comm.timeouts.connect``, 30 s by default).
+    concurrent.futures.CancelledError
+        ``dask``: the connection to the scheduler was lost (the items not yet yielded are lost
+        with it).
     Exception
         Whatever ``function`` raised for an item, when its result is reached; queued items are
         then dropped and running ones finish.
@@ -69,7 +79,7 @@ def imap(function: Callable[[Any], Any], items: Sequence, n_jobs: int, *,
         raise ValueError(f"executor {executor!r} is unknown; use local or dask")
     workers = worker_count(n_jobs, len(items))
     if executor == "dask":
-        yield from _dask_imap(function, items, workers, scheduler_address)
+        yield from _dask_imap(function, items, workers, scheduler_address, died)
     elif workers == 1:
         for index, item in enumerate(items):
             yield index, function(item)
@@ -83,9 +93,14 @@ def imap(function: Callable[[Any], Any], items: Sequence, n_jobs: int, *,
                 pool.shutdown(cancel_futures=True)
 
 
-def _dask_imap(function, items, workers, address) -> Iterator[tuple[int, Any]]:
+def _dask_imap(function, items, workers, address, died) -> Iterator[tuple[int, Any]]:
     try:
-        from distributed import Client, LocalCluster, as_completed  # slow to import: only here
+        from distributed import (  # slow to import: only here
+            Client,
+            KilledWorker,
+            LocalCluster,
+            as_completed,
+        )
     except ModuleNotFoundError as exc:
         raise missing_extra(exc, "parallel.executor dask") from None
 
@@ -99,7 +114,14 @@ def _dask_imap(function, items, workers, address) -> Iterator[tuple[int, Any]]:
         futures = client.map(function, items, pure=False)
         indices = {future.key: index for index, future in enumerate(futures)}
         for future in as_completed(futures):
-            yield indices[future.key], future.result()
+            index = indices[future.key]
+            try:
+                result = future.result()
+            except KilledWorker:
+                if died is None:
+                    raise
+                result = died(items[index])
+            yield index, result
     finally:
         client.close()
         if cluster is not None:
