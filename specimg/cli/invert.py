@@ -12,10 +12,8 @@ from functools import partial
 from pathlib import Path
 
 from ..core.audio import encode_audio
-from ..core.spectrum import StftConfig
 from ..image.card import read_card
 from ..image.codec import MAX_PIXELS, image_files, open_image
-from ..image.geometry import count_frames
 from ..image.metadata import ImageMeta, read_meta
 from ..image.presets import PRESETS, preset_meta
 from ..inversion import MEL_METHOD, invert_image
@@ -25,6 +23,7 @@ from ..phase.transform import fft_workers
 from ..util.errors import InputError
 from ..util.fileio import write_atomic
 from ..util.parallel import worker_count
+from .foreign import MAX_SNAP_FRAMES, ForeignGeometry, foreign_geometry
 from .jobs import (
     Job,
     UsageError,
@@ -38,6 +37,8 @@ from .jobs import (
 NORMALISED_PEAK_DBFS = -1.0
 LOUDNESS_UNKNOWN = "loudness unknown"
 FRAMES_COUNTED = "frames counted"
+FRAMES_SNAPPED = "frames snapped"
+CMAP_FOUND = "colour map found: "
 #: Parameters of pictures without metadata when no flag gives them (librosa's defaults, and
 #: specshow's drawing).
 FOREIGN_DEFAULTS = {"sr": 22050, "n_fft": 2048, "hop_length": 512, "top_db": 80.0,
@@ -48,57 +49,42 @@ SCORE_COLUMNS = ("image", "output", "consistency_sc_db", "seconds", "sr", "frame
                  "frames_from", "method", "n_iter")
 
 
-def fallback_meta(args: argparse.Namespace, counted_frames: int | None = None) -> ImageMeta | None:
-    """Parameters for images without specimg metadata, from the flags (None if incomplete).
-
-    Without ``--frames`` or ``--duration``, ``counted_frames`` (counted from the picture) gives
-    the length: ``(frames - 1) * hop``, within one hop of the original.
-    """
-    stft = StftConfig(args.sr, args.n_fft, args.hop_length)
-    if args.frames is not None or counted_frames is not None:
-        n_frames = args.frames if args.frames is not None else counted_frames
-        length = (n_frames - 1) * args.hop_length
-    elif args.duration is not None:
-        length = round(args.duration * args.sr)
-        n_frames = stft.n_frames(length)
-    else:
-        return None
-    return ImageMeta(
-        stft, n_frames=n_frames, length=length,
-        peak_db=args.peak_db if args.peak_db is not None else 0.0, top_db=args.top_db,
-        encoding="foreign", cmap=args.cmap, y_axis=args.y_axis, n_mels=args.n_mels,
-        fmin=args.fmin, fmax=args.fmax or 0.0, layout=args.layout, low_row=args.low_row,
-    )
-
-
-def picture_meta(job: Job, data: bytes, args: argparse.Namespace) -> tuple[ImageMeta | None, str]:
-    """The fallback parameters of one picture, and where its frame count comes from:
-    ``metadata`` (its own; no fallback), ``card``, ``given`` (flags) or ``counted``."""
+def picture_meta(job: Job, data: bytes, args: argparse.Namespace
+                 ) -> tuple[ImageMeta | None, str, list[str]]:
+    """The fallback parameters of one picture, where its frame count comes from (``metadata``:
+    its own, no fallback; ``card``, ``preset``, or :class:`.foreign.ForeignGeometry`'s
+    ``frames_from``), and notes for the summary."""
     image = open_image(data, job.source)
     if read_meta(image, job.source) is not None:
-        return None, "metadata"
+        return None, "metadata", []
     if args.card is not None:
         meta = args.card.meta_for(image.size, job.source)
         if args.peak_db is not None:
             meta = replace(meta, peak_db=args.peak_db)
-        return meta, "card"
+        return meta, "card", []
     if args.preset is not None:
-        return preset_fallback(args, image.size), "preset"
-    fallback = fallback_meta(args)
-    if fallback is not None:
-        return fallback, "given"
-    counted = count_frames(data, job.source, args.max_pixels)
-    if counted is None:
-        raise InputError(job.source, "has no specimg metadata and its frames cannot be "
-                         "counted from its pixels (under 3 px per frame, or no edges); "
-                         "give --duration or --frames, or the folder's --card")
-    return fallback_meta(args, counted), "counted"
+        return preset_fallback(args, image.size), "preset", []
+    geometry = foreign_geometry(args, data, job.source)
+    return geometry.meta, geometry.frames_from, geometry_notes(geometry)
+
+
+def geometry_notes(geometry: ForeignGeometry) -> list[str]:
+    """The summary's notes on a picture without metadata: frames counted or snapped, colour
+    map found."""
+    notes = []
+    if geometry.frames_from == "counted":
+        notes.append(FRAMES_COUNTED)
+    elif geometry.frames_from == "snapped":
+        notes.append(FRAMES_SNAPPED)
+    if geometry.cmap_from == "found":
+        notes.append(CMAP_FOUND + geometry.meta.cmap)
+    return notes
 
 
 def invert_one(job: Job, args: argparse.Namespace, workers: int) -> dict:
     """Invert one image to its output file; returns its row of scores and notes."""
     data = job.source.read_bytes()
-    fallback, frames_from = picture_meta(job, data, args)
+    fallback, frames_from, notes = picture_meta(job, data, args)
     options = PhaseOptions(n_iter=args.n_iter, random_state=args.seed)
     result = invert_image(
         data, job.source, **{**options.keywords(), "method": args.method}, fallback=fallback,
@@ -108,7 +94,6 @@ def invert_one(job: Job, args: argparse.Namespace, workers: int) -> dict:
     )
     audio_format = "FLAC" if job.output.suffix == ".flac" else "WAV"
     write_atomic(job.output, encode_audio(result.y, result.meta.sr, audio_format))
-    notes = [FRAMES_COUNTED] if frames_from == "counted" else []
     if not result.loudness_known:
         notes.append(LOUDNESS_UNKNOWN)
     row = {"image": str(job.source), "output": str(job.output),
@@ -156,11 +141,26 @@ def command_invert(args: argparse.Namespace) -> int:
     if notes[FRAMES_COUNTED]:
         print(f"  {notes[FRAMES_COUNTED]} image(s) without metadata: their STFT frames were "
               "counted from the picture's cell edges (--duration or --frames to set them)")
+    print_geometry_notes(notes)
     if notes[LOUDNESS_UNKNOWN]:
         print(f"  {notes[LOUDNESS_UNKNOWN]} image(s) carry no loudness: their audio is normalised "
               f"to a peak of {NORMALISED_PEAK_DBFS:g} dBFS (give --peak-db for the true level)")
     print_failures(failed)
     return 1 if failed else 0
+
+
+def print_geometry_notes(notes: Counter) -> None:
+    """The summary's lines on snapped frame counts and colour maps found."""
+    if notes[FRAMES_SNAPPED]:
+        print(f"  {notes[FRAMES_SNAPPED]} image(s): --duration disagreed with the picture's "
+              f"column edges by at most {MAX_SNAP_FRAMES} frames; the frames counted from the "
+              "edges were used (--frames to force a count)")
+    found = {note[len(CMAP_FOUND):]: count for note, count in notes.items()
+             if note.startswith(CMAP_FOUND)}
+    if found:
+        maps = ", ".join(f"{cmap} ({count})" for cmap, count in sorted(found.items()))
+        print(f"  {sum(found.values())} image(s) without metadata: colour map found from their "
+              f"pixels: {maps} (--cmap to set it)")
 
 
 def preset_fallback(args: argparse.Namespace, size: tuple[int, int]) -> ImageMeta:

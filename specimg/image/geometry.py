@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import NamedTuple
 
 import numpy as np
 import scipy.fft
@@ -11,73 +12,154 @@ import scipy.ndimage
 from ..util.errors import InputError
 from .codec import check_pixels, open_image
 
+__all__ = ["FrameCount", "count_frames", "edge_profile", "estimate_n_frames", "grid_contrast",
+           "measure_grid"]
+
 #: A frame count is trusted only if its spectral line stands this far above its neighbourhood
-#: (measured: 22 to 103 for specshow pictures, at most 10.2 for chance peaks of pictures with one
-#: pixel per frame, which have no edges to find) ...
-MIN_LINE_RATIO = 12.0
-#: ... and its phase says the grid starts at the picture's left edge, as specshow's does
-#: (measured: within 0.01 rad for every specshow picture, 0.48 to 2.34 rad for chance peaks).
-MAX_PHASE_ERROR = 0.2
-#: A grid finer than 2 px per frame folds its line to ``width - n_frames``, with the same phase.
-#: Asking for 3 px per frame and at most this many edge columns per counted frame rejects such
-#: aliases: one at ``k <= width / 3`` comes from ``n >= 2 k`` edges.
-MAX_EDGES_PER_FRAME = 1.5
+#: (true lines of specshow pictures at 2.6 to 6 px per frame: 8.6 upwards, JPEG viridis the
+#: weakest; chance peaks of pictures with one pixel per frame reach 10.2 but fail the tests
+#: below) ...
+MIN_LINE_RATIO = 8.0
+#: ... its phase says the grid starts at the picture's left edge, as specshow's does (true
+#: lines: within 0.33 rad at 2.6 px per frame and more; chance peaks any phase) ...
+MAX_PHASE_ERROR = 0.4
+#: ... the steps inside its frames are weaker than those on its edges (:func:`grid_contrast`;
+#: true lines 0.19 to 0.74, harmonics of the grid 0.77 and over) ...
+MAX_CONTRAST = 0.75
+#: ... and at most this fraction of all steps is strong: a line folded from a grid finer than
+#: 2 px per frame (``width - n`` frames) has edges on more than half the steps (true lines at
+#: most 0.40).
+MAX_STRONG_FRACTION = 0.45
+#: Frames narrower than this are not counted: at 2.5 px per frame half the pixel columns tie
+#: between two frames and matplotlib's rasteriser no longer draws a regular grid (measured:
+#: every such picture refused, none counted wrong).
+MIN_PIXELS_PER_FRAME = 2.6
+#: Spectral lines tried, strongest first.
+CANDIDATES = 8
+
+
+class FrameCount(NamedTuple):
+    """A frame count and the evidence for it: the line's height over its neighbourhood, the
+    phase error (rad), the :func:`grid_contrast` and strong fraction, and whether a stronger
+    line at twice the count makes it the half of another grid."""
+
+    n_frames: int
+    ratio: float
+    phase_error: float
+    contrast: float
+    strong_fraction: float
+    half_of_another: bool
 
 
 def edge_profile(pixels: np.ndarray, rows_at_once: int = 512) -> np.ndarray:
-    """Sum over rows of the absolute step between neighbouring columns, ``width - 1`` values.
+    """Sum over rows (and channels) of the absolute step between neighbouring columns,
+    ``width - 1`` values.
 
     Parameters
     ----------
     pixels : np.ndarray
-        Grey levels, ``(height, width)``, any numeric dtype (uint8 stays uint8 in memory).
+        Levels, ``(height, width)`` or ``(height, width, channels)``, any numeric dtype (uint8
+        stays uint8 in memory).
     rows_at_once : int
         Rows converted at a time, so a 20000 x 20000 picture needs no float copy of itself.
     """
     profile = np.zeros(pixels.shape[1] - 1)
     for start in range(0, pixels.shape[0], rows_at_once):
         block = pixels[start : start + rows_at_once].astype(np.int32)
-        profile += np.abs(np.diff(block, axis=1)).sum(axis=0)
+        steps = np.abs(np.diff(block, axis=1))
+        profile += steps.sum(axis=(0, 2)) if steps.ndim == 3 else steps.sum(axis=0)
     return profile
 
 
-def estimate_n_frames(profile: np.ndarray, min_pixels_per_frame: float = 3.0) -> int | None:
+def grid_contrast(profile: np.ndarray, n_frames: int) -> tuple[float, float]:
+    """How well a grid of ``n_frames`` explains the profile's steps.
+
+    Steps within 0.5 px of a frame edge ``i * width / n_frames`` are edges, those 0.75 px or
+    more from every edge are inside.
+
+    Returns
+    -------
+    contrast : float
+        Median step inside over median step on the edges: weak inside for a true grid, near 1
+        for a harmonic of the picture's content or a JPEG's blocks.
+    strong_fraction : float
+        The fraction of all steps stronger than halfway between those medians: about one per
+        frame for a true grid, over half for a line folded from a grid finer than 2 px per
+        frame (``width - n`` frames, each under 2 px, put most steps on edges).
+    """
+    width = len(profile) + 1
+    position = np.arange(1, width) * n_frames / width
+    distance = np.abs(position - np.round(position)) * width / n_frames
+    edges, inside = profile[distance <= 0.5], profile[distance >= 0.75]
+    if len(inside) == 0 or len(edges) == 0:
+        return 1.0, 1.0
+    edge, within = float(np.median(edges)), float(np.median(inside))
+    strong = np.count_nonzero(profile > (edge + within) / 2)
+    return within / max(edge, 1e-12), strong / len(profile)
+
+
+def measure_grid(profile: np.ndarray, n_frames: int | None = None) -> list[FrameCount]:
+    """The candidate frame counts of a profile, strongest line first (or only ``n_frames``)."""
+    width = len(profile) + 1
+    spectrum = scipy.fft.rfft(np.append(profile - profile.mean(), 0.0))
+    highest = int(width / MIN_PIXELS_PER_FRAME)
+    if highest < 4:
+        return []
+    magnitude = np.abs(spectrum)
+    ratio = magnitude / (scipy.ndimage.median_filter(magnitude, size=31, mode="nearest") + 1e-12)
+    ratio[:4] = 0.0  # the picture's slow changes, not its grid
+    folded = ratio[: width // 2 + 1].copy()  # lines beyond width / 2 fold back
+    ratio[highest + 1 :] = 0.0
+    bins = [n_frames] if n_frames is not None else np.argsort(ratio)[::-1][:CANDIDATES]
+    found = []
+    for k in bins:
+        k = int(k)
+        if not 4 <= k < len(ratio):
+            continue
+        # Edges between columns i * width / n - 1 and i * width / n put the line's phase at
+        # 2 pi n / width; a chance peak has any phase.
+        phase = _phase_error(spectrum, k, width)
+        # A stronger line with the grid's phase at twice the count: this is its half.
+        double = [j for j in (2 * k - 1, 2 * k, 2 * k + 1) if j < len(folded)
+                  and folded[j] > ratio[k] and abs(_phase_error(spectrum, j, width))
+                  <= MAX_PHASE_ERROR]
+        found.append(FrameCount(k, float(ratio[k]), phase, *grid_contrast(profile, k),
+                                bool(double)))
+    return found
+
+
+def _phase_error(spectrum: np.ndarray, k: int, width: int) -> float:
+    return float(np.angle(spectrum[k] * np.exp(-2j * np.pi * k / width)))
+
+
+def estimate_n_frames(profile: np.ndarray) -> int | None:
     """The number of STFT frames of a picture whose frames are uniform columns of cells.
 
     Cell edges make the column-step profile (:func:`edge_profile`) a pulse train with exactly
-    ``n_frames`` periods across the width, so its spectrum has a line at bin ``n_frames``.
+    ``n_frames`` periods across the width, so its spectrum has a line at bin ``n_frames``. Of
+    the strongest lines that stand :data:`MIN_LINE_RATIO` above their neighbourhood, have the
+    grid's phase (:data:`MAX_PHASE_ERROR`), weak steps inside their frames
+    (:data:`MAX_CONTRAST`), not too many strong steps (:data:`MAX_STRONG_FRACTION`) and no
+    stronger line at twice their count (of which they would be the half), the one
+    with the weakest steps inside is the count (a harmonic of the grid, or of a JPEG's 8 px
+    blocks, has edges inside).
 
     Parameters
     ----------
     profile : np.ndarray
         :func:`edge_profile` of the picture.
-    min_pixels_per_frame : float
-        Frames narrower than this cannot be told apart: no estimate.
 
     Returns
     -------
     int or None
-        The frame count, or None when no line stands out with the grid's phase
-        (:data:`MIN_LINE_RATIO`, :data:`MAX_PHASE_ERROR`).
+        The frame count, or None when no line passes (frames under
+        :data:`MIN_PIXELS_PER_FRAME` px are not looked for).
     """
-    width = len(profile) + 1
-    spectrum = scipy.fft.rfft(np.append(profile - profile.mean(), 0.0))
-    highest = int(width / min_pixels_per_frame)
-    if highest < 4:
-        return None
-    magnitude = np.abs(spectrum)
-    ratio = magnitude / (scipy.ndimage.median_filter(magnitude, size=31, mode="nearest") + 1e-12)
-    ratio[:4] = 0.0  # the picture's slow changes, not its grid
-    ratio[highest + 1 :] = 0.0
-    n_frames = int(np.argmax(ratio))
-    # Edges between columns i * width / n - 1 and i * width / n put the line's phase at
-    # 2 pi n / width; a chance peak has any phase.
-    phase_error = np.angle(spectrum[n_frames] * np.exp(-2j * np.pi * n_frames / width))
-    if ratio[n_frames] < MIN_LINE_RATIO or abs(phase_error) > MAX_PHASE_ERROR:
-        return None
-    edges = np.sort(profile)[::-1][: n_frames - 1]
-    edge_columns = np.count_nonzero(profile > 0.5 * np.median(edges))
-    return n_frames if edge_columns <= MAX_EDGES_PER_FRAME * n_frames else None
+    passed = [line for line in measure_grid(profile)
+              if line.ratio >= MIN_LINE_RATIO and abs(line.phase_error) <= MAX_PHASE_ERROR
+              and line.contrast <= MAX_CONTRAST and line.strong_fraction <= MAX_STRONG_FRACTION
+              and not line.half_of_another]
+    return min(passed, key=lambda line: line.contrast).n_frames if passed else None
 
 
 #: Pixels decoded to count frames: a JPEG beyond this is counted at a reduced DCT scale, which
@@ -85,8 +167,10 @@ def estimate_n_frames(profile: np.ndarray, min_pixels_per_frame: float = 3.0) ->
 COUNT_PIXELS = 120_000_000
 
 
-def count_frames(data: bytes, path: str | os.PathLike, max_pixels: int) -> int | None:
-    """:func:`estimate_n_frames` of an image file, decoded as grey.
+def picture_profile(data: bytes, path: str | os.PathLike, max_pixels: int) -> np.ndarray:
+    """:func:`edge_profile` of an image file: of its luminance for a JPEG (whose colour is
+    stored at half resolution, in blocks that would show as edges) or a grey picture, of all
+    three colour channels for any other.
 
     The picture must fit ``max_pixels`` at full resolution (it is decoded so to invert it); a
     JPEG over :data:`COUNT_PIXELS` is counted at 1/2, 1/4 or 1/8 scale.
@@ -98,8 +182,15 @@ def count_frames(data: bytes, path: str | os.PathLike, max_pixels: int) -> int |
     scale = next((s for s in scales if (width / s) * (height / s) <= COUNT_PIXELS), scales[-1])
     if scale > 1:  # Pillow's draft takes the largest scale that keeps at least this size
         image.draft("L", (width // scale, height // scale))
+    grey = image.format == "JPEG" or image.mode in ("1", "L", "LA", "I", "I;16", "I;16B",
+                                                     "I;16L", "F")
     try:
-        pixels = np.asarray(image.convert("L"))
+        pixels = np.asarray(image.convert("L") if grey else image.convert("RGB"))
     except (OSError, SyntaxError, ValueError) as exc:
         raise InputError(path, f"is not a readable image ({exc})") from None
-    return estimate_n_frames(edge_profile(pixels))
+    return edge_profile(pixels)
+
+
+def count_frames(data: bytes, path: str | os.PathLike, max_pixels: int) -> int | None:
+    """:func:`estimate_n_frames` of an image file (:func:`picture_profile`)."""
+    return estimate_n_frames(picture_profile(data, path, max_pixels))

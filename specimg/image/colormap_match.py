@@ -1,0 +1,212 @@
+"""Which matplotlib colour map drew a picture that does not say: found from its pixels.
+
+Every colour of a picture drawn with a colour map lies on the map's colour curve (its colours
+joined by straight segments). A subsample of the picture's pixels is measured against each
+registered map's curve, in JPEG's own colour space (Y, Cb, Cr) with the chroma weighed down
+(:data:`CHROMA_WEIGHT`): JPEG halves the chroma in both directions and smears it across cell
+edges, while it keeps the lightness at full resolution. A map and its reverse (``_r``) share a
+curve; which end is loud is told by the picture's spectrum: the lowest frequencies of a sound
+are louder than the highest (:func:`loud_low_rows`).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import NamedTuple
+
+import numpy as np
+from PIL import Image
+
+from .colormap import colormap_table
+
+__all__ = [
+    "MAX_MATCH_DISTANCE",
+    "ColormapMatch",
+    "candidate_colormaps",
+    "curve_distance",
+    "loud_low_rows",
+    "match_colormap",
+    "sample_pixels",
+]
+
+#: JPEG's RGB -> (Y, Cb, Cr) (ITU-R BT.601 full range), without the 128 offsets.
+YCBCR = np.array([[0.299, 0.587, 0.114], [-0.168736, -0.331264, 0.5], [0.5, -0.418688, -0.081312]])
+#: Weight of the chroma distance against the lightness distance (squared units).
+CHROMA_WEIGHT = 0.25
+#: Points per segment of a map's colour curve.
+CURVE_STEPS = 8
+#: Pixels measured: a regular grid of at most this many, whatever the picture's size.
+SAMPLE_PIXELS = 20_000
+#: The worst fraction of pixels left out of the mean distance (cell edges a JPEG blurred).
+TRIM = 0.1
+#: A picture whose best map lies further than this (8-bit units, trimmed mean) fits no map
+#: (measured in benchmarks/colour_match.py: see docs/incoming/cmapgeo.md).
+MAX_MATCH_DISTANCE = 4.0
+#: A picture whose pixels all lie within this of grey (8-bit chroma, trimmed mean) is grey.
+MAX_GREY_CHROMA = 1.5
+#: Maps named first among equals (several registered maps draw the same colours): the usual.
+PREFERRED = ("gray", "magma", "viridis", "inferno", "plasma", "cividis", "Greys", "jet", "turbo",
+             "hot")
+#: How much louder (in unit levels, mean) the lowest quarter of bands must be than the highest
+#: quarter for a map to be read forwards; a reversed map reads the quiet highest bands as loud.
+#: Pictures under this margin either way keep the map as drawn forwards.
+REVERSE_MARGIN = 0.02
+
+
+class ColormapMatch(NamedTuple):
+    """The best colour map for a picture and how well it fits.
+
+    Attributes
+    ----------
+    cmap : str
+        The map (``gray`` for a grey picture), ``_r`` when read reversed.
+    distance : float
+        Trimmed mean distance of the pixels from its curve (8-bit units; 0 for grey pictures).
+    runner_up : str or None
+        The best map that draws other colours, and ``runner_up_distance`` its distance.
+    runner_up_distance : float
+    loudness_slope : float
+        :func:`loud_low_rows` with the map read forwards.
+    """
+
+    cmap: str
+    distance: float
+    runner_up: str | None
+    runner_up_distance: float
+    loudness_slope: float
+
+
+def candidate_colormaps() -> list[str]:
+    """Registered matplotlib maps of 256 colours or more (not the reverses, not the
+    qualitative maps of a few colours), one name for each distinct table, preferred names
+    (:data:`PREFERRED`) first."""
+    import matplotlib
+
+    names = [name for name in matplotlib.colormaps
+             if not name.endswith("_r") and matplotlib.colormaps[name].N >= 256]
+    names.sort(key=lambda name: (PREFERRED.index(name) if name in PREFERRED else len(PREFERRED),
+                                 name))
+    seen, distinct = set(), []
+    for name in names:
+        key = np.round(colormap_table(name)).astype(np.uint8).tobytes()
+        if key not in seen:
+            seen.add(key)
+            distinct.append(name)
+    return distinct
+
+
+def _weighted(rgb: np.ndarray) -> np.ndarray:
+    ycc = np.asarray(rgb, np.float64) @ YCBCR.T
+    ycc[:, 1:] *= np.sqrt(CHROMA_WEIGHT)
+    return ycc
+
+
+@lru_cache(maxsize=256)
+def _curve(cmap: str):
+    from scipy.spatial import cKDTree
+
+    colours = np.round(colormap_table(cmap)).astype(np.float64)
+    steps = np.linspace(0.0, 1.0, CURVE_STEPS, endpoint=False)
+    points = (colours[:-1, None, :] * (1 - steps[None, :, None])
+              + colours[1:, None, :] * steps[None, :, None]).reshape(-1, 3)
+    points = np.vstack([points, colours[-1:]])
+    levels = np.append(((np.arange(len(colours) - 1)[:, None] + steps) / (len(colours) - 1))
+                       .reshape(-1), 1.0)
+    return cKDTree(_weighted(points)), levels
+
+
+def curve_distance(rgb: np.ndarray, cmap: str) -> tuple[float, np.ndarray]:
+    """Trimmed mean distance of pixels from ``cmap``'s colour curve, and their levels.
+
+    Parameters
+    ----------
+    rgb : np.ndarray
+        Pixels, ``(n, 3)``, 0..255.
+    cmap : str
+        A matplotlib colour map.
+
+    Returns
+    -------
+    distance : float
+        Mean over the nearest :data:`TRIM` - complement of the pixels of the weighted
+        (Y, Cb, Cr) distance to the curve, 8-bit units.
+    levels : np.ndarray
+        Each pixel's level on the curve, 0..1 (0: the map's first colour).
+    """
+    tree, levels = _curve(cmap)
+    distance, nearest = tree.query(_weighted(rgb))
+    kept = np.sort(distance)[: max(1, round(len(distance) * (1 - TRIM)))]
+    return float(kept.mean()), levels[nearest]
+
+
+def loud_low_rows(levels: np.ndarray, rows: np.ndarray, low_row: str) -> float:
+    """Mean level of the lowest quarter of bands minus that of the highest quarter.
+
+    ``rows`` are the pixels' heights in the picture, 0 (top) .. 1 (bottom); ``low_row`` says
+    where the lowest band is (``bottom`` or ``top``).
+    """
+    height = rows if low_row == "top" else 1.0 - rows
+    low, high = levels[height < 0.25], levels[height >= 0.75]
+    if len(low) == 0 or len(high) == 0:
+        return 0.0
+    return float(low.mean() - high.mean())
+
+
+def sample_pixels(image: Image.Image) -> tuple[np.ndarray, np.ndarray, bool]:
+    """A regular grid of at most :data:`SAMPLE_PIXELS` of a picture's pixels.
+
+    Returns
+    -------
+    rgb : np.ndarray
+        ``(n, 3)`` uint8 colours (grey pictures repeated over three channels).
+    rows : np.ndarray
+        Each pixel's height, 0 (top row) .. 1 (bottom row).
+    grey : bool
+        Whether the picture is stored as grey (one channel).
+    """
+    grey = image.mode in ("1", "L", "LA", "I", "I;16", "I;16B", "I;16L", "F")
+    pixels = np.asarray(image.convert("L") if grey else image.convert("RGB"))
+    height, width = pixels.shape[:2]
+    n_rows = max(1, min(height, int(np.sqrt(SAMPLE_PIXELS * height / width))))
+    n_columns = max(1, min(width, SAMPLE_PIXELS // n_rows))
+    row_index = (np.arange(n_rows) + 0.5) * height / n_rows
+    column_index = ((np.arange(n_columns) + 0.5) * width / n_columns).astype(int)
+    sample = pixels[row_index.astype(int)][:, column_index]
+    rgb = np.repeat(sample.reshape(-1, 1), 3, axis=1) if grey else sample.reshape(-1, 3)
+    rows = np.repeat(row_index / height, n_columns)
+    return rgb, rows, grey
+
+
+def match_colormap(image: Image.Image, low_row: str = "bottom") -> ColormapMatch:
+    """The registered matplotlib map whose colours a picture's pixels lie on.
+
+    Parameters
+    ----------
+    image : PIL.Image.Image
+        The picture (decoded here; a JPEG is decoded at a reduced DCT scale if large).
+    low_row : {"bottom", "top"}
+        Where the picture's lowest band is: the louder end of the map is expected there.
+
+    Returns
+    -------
+    ColormapMatch
+        The best map, reversed (``_r``) when the picture's highest bands read louder than its
+        lowest by :data:`REVERSE_MARGIN`. Whether it fits at all is for the caller to judge
+        against :data:`MAX_MATCH_DISTANCE`. Grey pictures (one channel, or colours within
+        :data:`MAX_GREY_CHROMA` of grey) are ``gray`` (``gray_r`` when reversed).
+    """
+    if image.format == "JPEG" and image.size[0] * image.size[1] > 64 * SAMPLE_PIXELS:
+        image.draft("RGB", (image.size[0] // 8, image.size[1] // 8))
+    rgb, rows, grey = sample_pixels(image)
+    chroma = np.abs(rgb.astype(np.float64) @ YCBCR[1:].T).max(axis=1)
+    if grey or float(np.sort(chroma)[: int(len(chroma) * (1 - TRIM)) or 1].mean()) \
+            <= MAX_GREY_CHROMA:
+        scored = [("gray", *curve_distance(rgb, "gray"))]
+    else:
+        scored = [(name, *curve_distance(rgb, name)) for name in candidate_colormaps()]
+    scored.sort(key=lambda entry: entry[1])
+    best, distance, levels = scored[0]
+    slope = loud_low_rows(levels, rows, low_row)
+    runner_up = scored[1] if len(scored) > 1 else (None, float("inf"))
+    name = best + "_r" if slope < -REVERSE_MARGIN else best
+    return ColormapMatch(name, distance, runner_up[0], runner_up[1], slope)
