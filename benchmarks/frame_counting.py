@@ -56,8 +56,8 @@ def main() -> None:
                         row = {"clip": name, "seconds": seconds, "ppf": ppf, "width": width,
                                "cmap": cmap, "format": fmt, "true": n,
                                "found": count_frames(data, "x", 10**9),
-                               "true_line": [round(v, 3) for v in true[0]] if true else None,
-                               "wrong_lines": [[round(v, 3) for v in c] for c in wrong]}
+                               "true_line": [round(float(v), 3) for v in true[0]] if true else None,
+                               "wrong_lines": [[round(float(v), 3) for v in c] for c in wrong]}
                         rows.append(row)
                         print(json.dumps(row), flush=True)
     summary = {}

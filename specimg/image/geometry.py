@@ -23,8 +23,8 @@ MIN_LINE_RATIO = 8.0
 #: ... its phase says the grid starts at the picture's left edge, as specshow's does (true
 #: lines: within 0.33 rad at 2.6 px per frame and more; chance peaks any phase) ...
 MAX_PHASE_ERROR = 0.4
-#: ... the steps inside its frames are weaker than those on its edges (:func:`grid_contrast`;
-#: true lines 0.19 to 0.74, harmonics of the grid 0.77 and over) ...
+#: ... the steps in the middle of its frames are weaker than those on its edges
+#: (:func:`grid_contrast`; measured: CONTRAST_NOTE) ...
 MAX_CONTRAST = 0.75
 #: ... and at most this fraction of all steps is strong: a line folded from a grid finer than
 #: 2 px per frame (``width - n`` frames) has edges on more than half the steps (true lines at
@@ -40,15 +40,13 @@ CANDIDATES = 8
 
 class FrameCount(NamedTuple):
     """A frame count and the evidence for it: the line's height over its neighbourhood, the
-    phase error (rad), the :func:`grid_contrast` and strong fraction, and whether a stronger
-    line at twice the count makes it the half of another grid."""
+    phase error (rad), and the :func:`grid_contrast` and strong fraction."""
 
     n_frames: int
     ratio: float
     phase_error: float
     contrast: float
     strong_fraction: float
-    half_of_another: bool
 
 
 def edge_profile(pixels: np.ndarray, rows_at_once: int = 512) -> np.ndarray:
@@ -74,28 +72,30 @@ def edge_profile(pixels: np.ndarray, rows_at_once: int = 512) -> np.ndarray:
 def grid_contrast(profile: np.ndarray, n_frames: int) -> tuple[float, float]:
     """How well a grid of ``n_frames`` explains the profile's steps.
 
-    Steps within 0.5 px of a frame edge ``i * width / n_frames`` are edges, those 0.75 px or
-    more from every edge are inside.
+    Steps within 0.5 px of a frame edge ``i * width / n_frames`` are its edges, those within
+    0.5 px of the middle between two edges its middles.
 
     Returns
     -------
     contrast : float
-        Median step inside over median step on the edges: weak inside for a true grid, near 1
-        for a harmonic of the picture's content or a JPEG's blocks.
+        Mean step in the middles over mean step on the edges: small for a true grid (and for
+        its harmonics, which :func:`estimate_n_frames` passes over), near 1 or more for half a
+        grid (whose middles are edges), a JPEG's 8 px blocks or a harmonic of the content.
     strong_fraction : float
-        The fraction of all steps stronger than halfway between those medians: about one per
+        The fraction of all steps stronger than halfway between those means: about one per
         frame for a true grid, over half for a line folded from a grid finer than 2 px per
         frame (``width - n`` frames, each under 2 px, put most steps on edges).
     """
     width = len(profile) + 1
-    position = np.arange(1, width) * n_frames / width
-    distance = np.abs(position - np.round(position)) * width / n_frames
-    edges, inside = profile[distance <= 0.5], profile[distance >= 0.75]
-    if len(inside) == 0 or len(edges) == 0:
+    period = width / n_frames
+    position = np.arange(1, width) / period
+    distance = np.abs(position - np.round(position)) * period
+    edges, middles = profile[distance <= 0.5], profile[np.abs(distance - period / 2) <= 0.5]
+    if len(middles) == 0 or len(edges) == 0:
         return 1.0, 1.0
-    edge, within = float(np.median(edges)), float(np.median(inside))
-    strong = np.count_nonzero(profile > (edge + within) / 2)
-    return within / max(edge, 1e-12), strong / len(profile)
+    edge, middle = float(np.mean(edges)), float(np.mean(middles))
+    strong = np.count_nonzero(profile > (edge + middle) / 2)
+    return middle / max(edge, 1e-12), strong / len(profile)
 
 
 def measure_grid(profile: np.ndarray, n_frames: int | None = None) -> list[FrameCount]:
@@ -108,7 +108,6 @@ def measure_grid(profile: np.ndarray, n_frames: int | None = None) -> list[Frame
     magnitude = np.abs(spectrum)
     ratio = magnitude / (scipy.ndimage.median_filter(magnitude, size=31, mode="nearest") + 1e-12)
     ratio[:4] = 0.0  # the picture's slow changes, not its grid
-    folded = ratio[: width // 2 + 1].copy()  # lines beyond width / 2 fold back
     ratio[highest + 1 :] = 0.0
     bins = [n_frames] if n_frames is not None else np.argsort(ratio)[::-1][:CANDIDATES]
     found = []
@@ -119,12 +118,7 @@ def measure_grid(profile: np.ndarray, n_frames: int | None = None) -> list[Frame
         # Edges between columns i * width / n - 1 and i * width / n put the line's phase at
         # 2 pi n / width; a chance peak has any phase.
         phase = _phase_error(spectrum, k, width)
-        # A stronger line with the grid's phase at twice the count: this is its half.
-        double = [j for j in (2 * k - 1, 2 * k, 2 * k + 1) if j < len(folded)
-                  and folded[j] > ratio[k] and abs(_phase_error(spectrum, j, width))
-                  <= MAX_PHASE_ERROR]
-        found.append(FrameCount(k, float(ratio[k]), phase, *grid_contrast(profile, k),
-                                bool(double)))
+        found.append(FrameCount(k, float(ratio[k]), phase, *grid_contrast(profile, k)))
     return found
 
 
@@ -132,17 +126,21 @@ def _phase_error(spectrum: np.ndarray, k: int, width: int) -> float:
     return float(np.angle(spectrum[k] * np.exp(-2j * np.pi * k / width)))
 
 
+def _passes(line: FrameCount) -> bool:
+    return (line.ratio >= MIN_LINE_RATIO and abs(line.phase_error) <= MAX_PHASE_ERROR
+            and line.contrast <= MAX_CONTRAST and line.strong_fraction <= MAX_STRONG_FRACTION)
+
+
 def estimate_n_frames(profile: np.ndarray) -> int | None:
     """The number of STFT frames of a picture whose frames are uniform columns of cells.
 
     Cell edges make the column-step profile (:func:`edge_profile`) a pulse train with exactly
-    ``n_frames`` periods across the width, so its spectrum has a line at bin ``n_frames``. Of
-    the strongest lines that stand :data:`MIN_LINE_RATIO` above their neighbourhood, have the
-    grid's phase (:data:`MAX_PHASE_ERROR`), weak steps inside their frames
-    (:data:`MAX_CONTRAST`), not too many strong steps (:data:`MAX_STRONG_FRACTION`) and no
-    stronger line at twice their count (of which they would be the half), the one
-    with the weakest steps inside is the count (a harmonic of the grid, or of a JPEG's 8 px
-    blocks, has edges inside).
+    ``n_frames`` periods across the width, so its spectrum has a line at bin ``n_frames`` (and
+    at its multiples). Of the strongest lines, those that stand :data:`MIN_LINE_RATIO` above
+    their neighbourhood, have the grid's phase (:data:`MAX_PHASE_ERROR`), weak steps in the
+    middle of their frames (:data:`MAX_CONTRAST`) and not too many strong steps
+    (:data:`MAX_STRONG_FRACTION`) pass; the strongest is the count, or the half or third of it
+    that passes too (a pulse train's harmonics can match its fundamental).
 
     Parameters
     ----------
@@ -155,11 +153,17 @@ def estimate_n_frames(profile: np.ndarray) -> int | None:
         The frame count, or None when no line passes (frames under
         :data:`MIN_PIXELS_PER_FRAME` px are not looked for).
     """
-    passed = [line for line in measure_grid(profile)
-              if line.ratio >= MIN_LINE_RATIO and abs(line.phase_error) <= MAX_PHASE_ERROR
-              and line.contrast <= MAX_CONTRAST and line.strong_fraction <= MAX_STRONG_FRACTION
-              and not line.half_of_another]
-    return min(passed, key=lambda line: line.contrast).n_frames if passed else None
+    passed = [line for line in measure_grid(profile) if _passes(line)]
+    if not passed:
+        return None
+    n_frames = max(passed, key=lambda line: line.ratio).n_frames
+    while True:
+        lower = [k for divisor in (2, 3) for k in range(round(n_frames / divisor) - 1,
+                                                         round(n_frames / divisor) + 2)
+                 if any(_passes(line) for line in measure_grid(profile, k))]
+        if not lower:
+            return n_frames
+        n_frames = max(lower)
 
 
 #: Pixels decoded to count frames: a JPEG beyond this is counted at a reduced DCT scale, which
