@@ -31,7 +31,7 @@ from specimg.image.geometry import (
     picture_profile,
 )
 
-PPF = (2.5, 2.6, 2.7, 2.84, 2.9, 3.0, 3.5, 4.0, 4.6, 6.0)
+PPF = (2.5, 2.6, 2.84, 2.9, 3.3, 4.0, 4.6, 6.0, 8.0)
 
 
 def main() -> None:
@@ -41,11 +41,11 @@ def main() -> None:
     rows = []
     formats = (("JPEG", 75),) if args.quick else (("JPEG", 75), ("PNG", None))
     for seconds in (10.0, 16.0):
-        for name, y in raw_clips(seconds, 2 if args.quick else 4):
+        for name, y in raw_clips(seconds, 2 if args.quick else 3):
             n = 1 + len(y) // HOP
             for ppf in PPF:
                 width = round(ppf * n)
-                for cmap in ("gray", "viridis", "magma"):
+                for cmap in ("gray", "viridis"):
                     for fmt, quality in formats:
                         data = specshow_picture(y, cmap=cmap, size=(width, 300), fmt=fmt,
                                                 quality=quality or 75)

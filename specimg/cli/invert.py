@@ -229,7 +229,13 @@ def add_parser(commands) -> None:
     invert.add_argument("--scores", type=Path, metavar="FILE.csv",
                         help="write each picture's consistency SC (dB; lower: a picture closer "
                         "to one some sound has), sorted by image, to rank generated pictures")
-    foreign = invert.add_argument_group(
+    add_foreign_arguments(invert)
+    invert.set_defaults(run=command_invert)
+
+
+def add_foreign_arguments(parser: argparse.ArgumentParser) -> None:
+    """The flags that give the parameters of pictures without metadata (``invert``, ``info``)."""
+    foreign = parser.add_argument_group(
         "images without specimg metadata", "each flag left out comes from --card or --preset, "
         "else the default shown")
     foreign.add_argument("--card", type=Path, metavar="CARD.json",
@@ -260,4 +266,3 @@ def add_parser(commands) -> None:
                          "one uniform row per band (audio-diffusion's images)")
     foreign.add_argument("--low-row", choices=("bottom", "top"),
                          help="where the lowest band is (default bottom; audio-diffusion: top)")
-    invert.set_defaults(run=command_invert)

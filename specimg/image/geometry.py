@@ -13,7 +13,7 @@ from ..util.errors import InputError
 from .codec import check_pixels, open_image
 
 __all__ = ["FrameCount", "count_frames", "edge_profile", "estimate_n_frames", "grid_contrast",
-           "measure_grid"]
+           "harmonic_contrast", "measure_grid", "picture_profile"]
 
 #: A frame count is trusted only if its spectral line stands this far above its neighbourhood
 #: (true lines of specshow pictures at 2.6 to 6 px per frame: 8.6 upwards, JPEG viridis the
@@ -34,19 +34,25 @@ MAX_STRONG_FRACTION = 0.45
 #: between two frames and matplotlib's rasteriser no longer draws a regular grid (measured:
 #: every such picture refused, none counted wrong).
 MIN_PIXELS_PER_FRAME = 2.6
+#: A line is the half of a grid drawn under 2.6 px per frame (whose own line is not looked
+#: for) if the line at twice its count is this much stronger (measured: 1.8 to 2.4 for such
+#: halves, 0.8 to 1.1 for true counts and their harmonics).
+HALF_RATIO = 1.4
 #: Spectral lines tried, strongest first.
 CANDIDATES = 8
 
 
 class FrameCount(NamedTuple):
     """A frame count and the evidence for it: the line's height over its neighbourhood, the
-    phase error (rad), and the :func:`grid_contrast` and strong fraction."""
+    phase error (rad), the :func:`grid_contrast` and strong fraction, and whether a much
+    stronger line at twice the count makes it the half of a grid too fine to count."""
 
     n_frames: int
     ratio: float
     phase_error: float
     contrast: float
     strong_fraction: float
+    half_of_finer: bool
 
 
 def edge_profile(pixels: np.ndarray, rows_at_once: int = 512) -> np.ndarray:
@@ -73,7 +79,9 @@ def grid_contrast(profile: np.ndarray, n_frames: int) -> tuple[float, float]:
     """How well a grid of ``n_frames`` explains the profile's steps.
 
     Steps within 0.5 px of a frame edge ``i * width / n_frames`` are its edges, those within
-    0.5 px of the middle between two edges its middles.
+    0.75 px of the middle between two edges (and 0.75 px or more from an edge) its middles:
+    the edges of a grid drawn at 2.5 px per frame, 2 and 3 px apart, fall in the middles of
+    its half.
 
     Returns
     -------
@@ -90,7 +98,7 @@ def grid_contrast(profile: np.ndarray, n_frames: int) -> tuple[float, float]:
     period = width / n_frames
     position = np.arange(1, width) / period
     distance = np.abs(position - np.round(position)) * period
-    edges, middles = profile[distance <= 0.5], profile[np.abs(distance - period / 2) <= 0.5]
+    edges, middles = profile[distance <= 0.5], profile[distance >= max(0.75, period / 2 - 0.75)]
     if len(middles) == 0 or len(edges) == 0:
         return 1.0, 1.0
     edge, middle = float(np.mean(edges)), float(np.mean(middles))
@@ -108,6 +116,7 @@ def measure_grid(profile: np.ndarray, n_frames: int | None = None) -> list[Frame
     magnitude = np.abs(spectrum)
     ratio = magnitude / (scipy.ndimage.median_filter(magnitude, size=31, mode="nearest") + 1e-12)
     ratio[:4] = 0.0  # the picture's slow changes, not its grid
+    every = ratio.copy()
     ratio[highest + 1 :] = 0.0
     bins = [n_frames] if n_frames is not None else np.argsort(ratio)[::-1][:CANDIDATES]
     found = []
@@ -118,7 +127,11 @@ def measure_grid(profile: np.ndarray, n_frames: int | None = None) -> list[Frame
         # Edges between columns i * width / n - 1 and i * width / n put the line's phase at
         # 2 pi n / width; a chance peak has any phase.
         phase = _phase_error(spectrum, k, width)
-        found.append(FrameCount(k, float(ratio[k]), phase, *grid_contrast(profile, k)))
+        double = [j for j in (2 * k - 1, 2 * k, 2 * k + 1) if j < len(every)
+                  and every[j] > HALF_RATIO * every[k]
+                  and abs(_phase_error(spectrum, j, width)) <= MAX_PHASE_ERROR]
+        found.append(FrameCount(k, float(every[k]), phase, *grid_contrast(profile, k),
+                                bool(double)))
     return found
 
 
@@ -128,7 +141,24 @@ def _phase_error(spectrum: np.ndarray, k: int, width: int) -> float:
 
 def _passes(line: FrameCount) -> bool:
     return (line.ratio >= MIN_LINE_RATIO and abs(line.phase_error) <= MAX_PHASE_ERROR
-            and line.contrast <= MAX_CONTRAST and line.strong_fraction <= MAX_STRONG_FRACTION)
+            and line.contrast <= MAX_CONTRAST and line.strong_fraction <= MAX_STRONG_FRACTION
+            and not line.half_of_finer)
+
+
+def harmonic_contrast(profile: np.ndarray, n_frames: int, divisor: int) -> float:
+    """Mean step where a grid of ``divisor * n_frames`` has edges that one of ``n_frames``
+    lacks, over the mean step on the edges of ``n_frames``: small when the finer grid's line
+    is a harmonic of this one's, near 1 when the finer grid is the picture's."""
+    width = len(profile) + 1
+    period = width / n_frames
+    phase = np.arange(1, width) / period % 1.0
+    edges = np.minimum(phase, 1.0 - phase) * period <= 0.5
+    extra = np.zeros_like(edges)
+    for j in range(1, divisor):
+        extra |= np.abs(phase - j / divisor) * period <= 0.5
+    if not edges.any() or not extra.any():
+        return 1.0
+    return float(profile[extra].mean() / max(profile[edges].mean(), 1e-12))
 
 
 def estimate_n_frames(profile: np.ndarray) -> int | None:
@@ -139,8 +169,10 @@ def estimate_n_frames(profile: np.ndarray) -> int | None:
     at its multiples). Of the strongest lines, those that stand :data:`MIN_LINE_RATIO` above
     their neighbourhood, have the grid's phase (:data:`MAX_PHASE_ERROR`), weak steps in the
     middle of their frames (:data:`MAX_CONTRAST`) and not too many strong steps
-    (:data:`MAX_STRONG_FRACTION`) pass; the strongest is the count, or the half or third of it
-    that passes too (a pulse train's harmonics can match its fundamental).
+    (:data:`MAX_STRONG_FRACTION`) and are no half of a finer grid (:data:`HALF_RATIO`) pass;
+    the strongest is the count, or the half or third of it that passes too and has no edges
+    where the strongest's grid has them (:func:`harmonic_contrast`: a pulse train's harmonics
+    can match its fundamental).
 
     Parameters
     ----------
@@ -158,9 +190,11 @@ def estimate_n_frames(profile: np.ndarray) -> int | None:
         return None
     n_frames = max(passed, key=lambda line: line.ratio).n_frames
     while True:
-        lower = [k for divisor in (2, 3) for k in range(round(n_frames / divisor) - 1,
-                                                         round(n_frames / divisor) + 2)
+        lower = [(k, divisor) for divisor in (2, 3)
+                 for k in range(round(n_frames / divisor) - 1, round(n_frames / divisor) + 2)
                  if any(_passes(line) for line in measure_grid(profile, k))]
+        lower = [k for k, divisor in lower
+                 if harmonic_contrast(profile, k, divisor) <= MAX_CONTRAST]
         if not lower:
             return n_frames
         n_frames = max(lower)
