@@ -15,12 +15,25 @@ from ..image.geometry import MIN_PIXELS_PER_FRAME, count_frames
 from ..image.metadata import ImageMeta
 from ..util.errors import InputError
 
-__all__ = ["MAX_SNAP_FRAMES", "ForeignGeometry", "foreign_geometry"]
+__all__ = ["CONSISTENCY_LIMIT_DB", "MAX_SNAP_FRAMES", "WARNING_STATUS", "ForeignGeometry",
+           "consistency_warning", "foreign_geometry"]
 
 #: A given ``--duration`` whose frame count is this close (frames) to the count the picture's
 #: column edges show gives way to the edges: a duration rounded to a tenth of a second is off
 #: by up to 2 frames at hop 512 and 22050 Hz.
 MAX_SNAP_FRAMES = 2
+#: Exit status when every picture was inverted but some drew a consistency warning.
+WARNING_STATUS = 3
+#: Where a picture's frame count comes from when its parameters come from flags and pixels.
+FOREIGN_SOURCES = ("given", "counted", "snapped")
+#: Consistency SC (dB) that pictures inverted with the right flags stay under, by kind
+#: (measured by benchmarks/consistency_warnings.py; docs/incoming/cmapgeo.md) ...
+CONSISTENCY_LIMIT_DB = {"specshow": -10.0, "mel": -10.0, "grid": -10.0}
+#: ... and the flags whose defaults are the likely culprits when they are not, by kind.
+SUSPECT_FLAGS = {"specshow": (("y_axis", "--y-axis"), ("low_row", "--low-row"),
+                              ("cmap", "--cmap")),
+                 "mel": (("low_row", "--low-row"), ("cmap", "--cmap")),
+                 "grid": (("low_row", "--low-row"), ("y_axis", "--y-axis"))}
 
 
 @dataclass(frozen=True)
@@ -106,3 +119,22 @@ def foreign_geometry(args: argparse.Namespace, data: bytes,
         fmax=args.fmax or 0.0, layout=args.layout, low_row=args.low_row,
     )
     return ForeignGeometry(meta, frames_from, cmap_from, given_frames)
+
+
+def consistency_warning(sc_db: float, meta: ImageMeta, frames_from: str,
+                        args: argparse.Namespace) -> str:
+    """For a picture whose parameters came from flags, defaults and its pixels (not its own
+    metadata, a card or a preset): a warning when its consistency SC is worse than
+    :data:`CONSISTENCY_LIMIT_DB` allows its kind, naming the flags left to defaults or
+    guesses, most likely first; else ``""``."""
+    if frames_from not in FOREIGN_SOURCES:
+        return ""
+    kind = "grid" if meta.layout == "grid" else "mel" if meta.y_axis == "mel" else "specshow"
+    if sc_db <= CONSISTENCY_LIMIT_DB[kind]:
+        return ""
+    suspects = [flag for name, flag in SUSPECT_FLAGS[kind] if name not in args.given]
+    if frames_from != "given":
+        suspects.append("--frames")
+    return (f"consistency {sc_db:.1f} dB, worse than {CONSISTENCY_LIMIT_DB[kind]:g} dB, which "
+            f"right flags keep under for {kind} pictures: check "
+            f"{', '.join(suspects) or 'the flags given'}")

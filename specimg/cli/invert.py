@@ -23,7 +23,13 @@ from ..phase.transform import fft_workers
 from ..util.errors import InputError
 from ..util.fileio import write_atomic
 from ..util.parallel import worker_count
-from .foreign import MAX_SNAP_FRAMES, ForeignGeometry, foreign_geometry
+from .foreign import (
+    MAX_SNAP_FRAMES,
+    WARNING_STATUS,
+    ForeignGeometry,
+    consistency_warning,
+    foreign_geometry,
+)
 from .jobs import (
     Job,
     UsageError,
@@ -46,7 +52,7 @@ FOREIGN_DEFAULTS = {"sr": 22050, "n_fft": 2048, "hop_length": 512, "top_db": 80.
                     "layout": "specshow", "low_row": "bottom"}
 #: Columns of the ``--scores`` table.
 SCORE_COLUMNS = ("image", "output", "consistency_sc_db", "seconds", "sr", "frames",
-                 "frames_from", "method", "n_iter")
+                 "frames_from", "method", "n_iter", "warning")
 
 
 def picture_meta(job: Job, data: bytes, args: argparse.Namespace
@@ -96,11 +102,12 @@ def invert_one(job: Job, args: argparse.Namespace, workers: int) -> dict:
     write_atomic(job.output, encode_audio(result.y, result.meta.sr, audio_format))
     if not result.loudness_known:
         notes.append(LOUDNESS_UNKNOWN)
+    warning = consistency_warning(result.consistency_sc_db, result.meta, frames_from, args)
     row = {"image": str(job.source), "output": str(job.output),
            "consistency_sc_db": round(result.consistency_sc_db, 3),
            "seconds": round(result.meta.length / result.meta.sr, 6), "sr": result.meta.sr,
            "frames": result.meta.n_frames, "frames_from": frames_from, "method": result.method,
-           "n_iter": args.n_iter}
+           "n_iter": args.n_iter, "warning": warning}
     return {"row": row, "notes": notes}
 
 
@@ -145,8 +152,12 @@ def command_invert(args: argparse.Namespace) -> int:
     if notes[LOUDNESS_UNKNOWN]:
         print(f"  {notes[LOUDNESS_UNKNOWN]} image(s) carry no loudness: their audio is normalised "
               f"to a peak of {NORMALISED_PEAK_DBFS:g} dBFS (give --peak-db for the true level)")
+    warned = [row for row in rows if row["warning"]]
+    for row in warned:
+        print(f"  warning: {row['image']}: {row['warning']} (output written; exit status "
+              f"{WARNING_STATUS})")
     print_failures(failed)
-    return 1 if failed else 0
+    return 1 if failed else WARNING_STATUS if warned else 0
 
 
 def print_geometry_notes(notes: Counter) -> None:
