@@ -49,7 +49,7 @@ def main() -> None:
                     for fmt, quality in formats:
                         data = specshow_picture(y, cmap=cmap, size=(width, 300), fmt=fmt,
                                                 quality=quality or 75)
-                        profile = picture_profile(data, "x", 10**9)
+                        profile, _ = picture_profile(data, "x", 10**9)
                         true = measure_grid(profile, n)
                         wrong = [c for c in measure_grid(profile)
                                  if c.n_frames != n and c.ratio >= MIN_LINE_RATIO]

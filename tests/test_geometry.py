@@ -64,3 +64,12 @@ def test_colour_pictures_count_on_every_channel():
 @pytest.mark.parametrize(("n_frames", "width"), [(300, 1000), (200, 1700), (120, 1000)])
 def test_a_third_or_half_of_the_count_with_edges_inside_is_no_count(n_frames, width):
     assert estimate_n_frames(edge_profile(grid_picture(n_frames, width, noise=3.0))) == n_frames
+
+
+def test_a_jpeg_block_line_gives_way_to_the_grid():
+    # 690 frames at 4 px per frame: a 8 px block pattern on top draws a strong line at 345 and
+    # 1035 (width / 8 and 3 width / 8), which must not win over the grid's
+    picture = grid_picture(690, 2760, noise=3.0).astype(int)
+    picture[:, 7::8] += 40  # a block edge every 8 px
+    profile = edge_profile(np.clip(picture, 0, 255).astype(np.uint8))
+    assert estimate_n_frames(profile, jpeg=True) == 690

@@ -13,7 +13,7 @@ from ..util.errors import InputError
 from .codec import check_pixels, open_image
 
 __all__ = ["FrameCount", "count_frames", "edge_profile", "estimate_n_frames", "grid_contrast",
-           "harmonic_contrast", "measure_grid", "picture_profile"]
+           "harmonic_contrast", "jpeg_block_line", "measure_grid", "picture_profile"]
 
 #: A frame count is trusted only if its spectral line stands this far above its neighbourhood
 #: (true lines of specshow pictures at 2.6 to 6 px per frame: 8.6 upwards, JPEG viridis the
@@ -161,7 +161,12 @@ def harmonic_contrast(profile: np.ndarray, n_frames: int, divisor: int) -> float
     return float(profile[extra].mean() / max(profile[edges].mean(), 1e-12))
 
 
-def estimate_n_frames(profile: np.ndarray) -> int | None:
+def jpeg_block_line(n_frames: int, width: int) -> bool:
+    """Whether a line at ``n_frames`` is one of a JPEG's 8 px blocks (``m * width / 8``)."""
+    return any(abs(n_frames - m * width / 8) <= 1.5 for m in range(1, 8))
+
+
+def estimate_n_frames(profile: np.ndarray, *, jpeg: bool = False) -> int | None:
     """The number of STFT frames of a picture whose frames are uniform columns of cells.
 
     Cell edges make the column-step profile (:func:`edge_profile`) a pulse train with exactly
@@ -172,12 +177,16 @@ def estimate_n_frames(profile: np.ndarray) -> int | None:
     (:data:`MAX_STRONG_FRACTION`) and are no half of a finer grid (:data:`HALF_RATIO`) pass;
     the strongest is the count, or the half or third of it that passes too and has no edges
     where the strongest's grid has them (:func:`harmonic_contrast`: a pulse train's harmonics
-    can match its fundamental).
+    can match its fundamental). In a JPEG, lines of its 8 px blocks (:func:`jpeg_block_line`)
+    count only where no other line passes: they pass the tests when the blocks' edges are
+    strong, and a grid of exactly 4 or 8 px per frame lies on them.
 
     Parameters
     ----------
     profile : np.ndarray
         :func:`edge_profile` of the picture.
+    jpeg : bool
+        The picture is a JPEG.
 
     Returns
     -------
@@ -188,7 +197,9 @@ def estimate_n_frames(profile: np.ndarray) -> int | None:
     passed = [line for line in measure_grid(profile) if _passes(line)]
     if not passed:
         return None
-    n_frames = max(passed, key=lambda line: line.ratio).n_frames
+    width = len(profile) + 1
+    n_frames = min(passed, key=lambda line: (jpeg and jpeg_block_line(line.n_frames, width),
+                                             -line.ratio)).n_frames
     while True:
         lower = [(k, divisor) for divisor in (2, 3)
                  for k in range(round(n_frames / divisor) - 1, round(n_frames / divisor) + 2)
@@ -205,13 +216,15 @@ def estimate_n_frames(profile: np.ndarray) -> int | None:
 COUNT_PIXELS = 120_000_000
 
 
-def picture_profile(data: bytes, path: str | os.PathLike, max_pixels: int) -> np.ndarray:
+def picture_profile(data: bytes, path: str | os.PathLike,
+                    max_pixels: int) -> tuple[np.ndarray, bool]:
     """:func:`edge_profile` of an image file: of its luminance for a JPEG (whose colour is
     stored at half resolution, in blocks that would show as edges) or a grey picture, of all
     three colour channels for any other.
 
     The picture must fit ``max_pixels`` at full resolution (it is decoded so to invert it); a
-    JPEG over :data:`COUNT_PIXELS` is counted at 1/2, 1/4 or 1/8 scale.
+    JPEG over :data:`COUNT_PIXELS` is counted at 1/2, 1/4 or 1/8 scale. Returns the profile
+    and whether the picture is a JPEG.
     """
     image = open_image(data, path)
     check_pixels(image.size, max_pixels, path)
@@ -226,9 +239,10 @@ def picture_profile(data: bytes, path: str | os.PathLike, max_pixels: int) -> np
         pixels = np.asarray(image.convert("L") if grey else image.convert("RGB"))
     except (OSError, SyntaxError, ValueError) as exc:
         raise InputError(path, f"is not a readable image ({exc})") from None
-    return edge_profile(pixels)
+    return edge_profile(pixels), image.format == "JPEG"
 
 
 def count_frames(data: bytes, path: str | os.PathLike, max_pixels: int) -> int | None:
     """:func:`estimate_n_frames` of an image file (:func:`picture_profile`)."""
-    return estimate_n_frames(picture_profile(data, path, max_pixels))
+    profile, jpeg = picture_profile(data, path, max_pixels)
+    return estimate_n_frames(profile, jpeg=jpeg)
