@@ -4,7 +4,7 @@ set the warning's threshold (docs/incoming/cmapgeo.md).
 Pictures without metadata of 10 s data/raw clips (benchmarks/foreign_pictures.py): frameless
 specshow JPEG 75 (2000 x 2000 px) in gray and viridis, the same as PNG, a mel specshow JPEG,
 and a grey grid PNG (one pixel per cell, lowest band on top, 80 dB: audio-diffusion's
-layout). Each is inverted by `specimg invert` (default method, 100 iterations) with the right
+layout; its frame count given, as one column a frame has no edges to count). Each is inverted by `specimg invert` (default method, 100 iterations) with the right
 flags and with each kind of wrong one: orientation (--low-row), axis (--y-axis), length
 (--frames 10 % off), colour map (--cmap). Consistency SC (dB, the command's --scores column)
 of each.
@@ -47,10 +47,10 @@ def pictures(y: np.ndarray) -> dict:
         specshow_picture(y, y_axis="mel"), ".jpg", ["--y-axis", "mel"],
         {"orientation": ["--low-row", "top", "--y-axis", "mel"], "axis": [],
          "frames": [*frames, "--y-axis", "mel"]})
+    grid = ["--layout", "grid", "--frames", str(n)]  # one column a frame: nothing to count
     kinds["grid_png"] = (
-        grid_picture(y), ".png", ["--layout", "grid", "--low-row", "top"],
-        {"orientation": ["--layout", "grid"],
-         "frames": [*frames, "--layout", "grid", "--low-row", "top"]})
+        grid_picture(y), ".png", [*grid, "--low-row", "top"],
+        {"orientation": grid, "frames": [*frames, "--layout", "grid", "--low-row", "top"]})
     return kinds
 
 

@@ -13,12 +13,12 @@ from specimg.image.colormap_match import (
 )
 
 
-def spectrogram_levels(seed=0, n_bins=40, n_frames=60, px_per_frame=4, px_per_bin=3):
+def spectrogram_levels(seed=0, n_bins=30, n_frames=60, px_per_frame=4, px_per_bin=4):
     """Levels 0..1 like a spectrogram's, lowest band at the bottom: louder low down, cells
     drawn as uniform columns of ``px_per_frame`` px."""
     rng = np.random.default_rng(seed)
     loudness = np.linspace(0.15, 0.75, n_bins)[:, None]  # row 0 (top) quiet
-    cells = np.clip(loudness + 0.2 * rng.standard_normal((n_bins, n_frames)), 0, 1)
+    cells = np.clip(loudness + 0.12 * rng.standard_normal((n_bins, n_frames)), 0, 1)
     return np.repeat(np.repeat(cells, px_per_bin, axis=0), px_per_frame, axis=1)
 
 

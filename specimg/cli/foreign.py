@@ -28,7 +28,7 @@ WARNING_STATUS = 3
 FOREIGN_SOURCES = ("given", "counted", "snapped")
 #: Consistency SC (dB) that pictures inverted with the right flags stay under, by kind
 #: (measured by benchmarks/consistency_warnings.py; docs/incoming/cmapgeo.md) ...
-CONSISTENCY_LIMIT_DB = {"specshow": -10.0, "mel": -10.0, "grid": -10.0}
+CONSISTENCY_LIMIT_DB = {"specshow": -19.0, "mel": -24.0, "grid": -19.0}
 #: ... and the flags whose defaults are the likely culprits when they are not, by kind.
 SUSPECT_FLAGS = {"specshow": (("y_axis", "--y-axis"), ("low_row", "--low-row"),
                               ("cmap", "--cmap")),

@@ -48,7 +48,7 @@ FAR = 24.0
 TRIM = 0.1
 #: A picture whose best map lies further than this (8-bit units, trimmed mean) fits no map
 #: (measured in benchmarks/colour_match.py: see docs/incoming/cmapgeo.md).
-MAX_MATCH_DISTANCE = 4.0
+MAX_MATCH_DISTANCE = 8.0
 #: A picture whose pixels all lie within this of grey (8-bit chroma, trimmed mean) is grey.
 MAX_GREY_CHROMA = 1.5
 #: Maps named first among equals (several registered maps draw the same colours): the usual.
