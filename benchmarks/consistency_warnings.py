@@ -4,7 +4,8 @@ set the warning's threshold (docs/incoming/cmapgeo.md).
 Pictures without metadata of 10 s data/raw clips (benchmarks/foreign_pictures.py): frameless
 specshow JPEG 75 (2000 x 2000 px) in gray and viridis, the same as PNG, a mel specshow JPEG,
 and a grey grid PNG (one pixel per cell, lowest band on top, 80 dB: audio-diffusion's
-layout; its frame count given, as one column a frame has no edges to count). Each is inverted by `specimg invert` (default method, 100 iterations) with the right
+layout; its frame count given, as one column a frame has no edges to count). Each is
+inverted by `specimg invert` (default method, 100 iterations) with the right
 flags and with each kind of wrong one: orientation (--low-row), axis (--y-axis), length
 (--frames 10 % off), colour map (--cmap). Consistency SC (dB, the command's --scores column)
 of each.

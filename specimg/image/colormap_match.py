@@ -35,12 +35,14 @@ YCBCR = np.array([[0.299, 0.587, 0.114], [-0.168736, -0.331264, 0.5], [0.5, -0.4
 CHROMA_WEIGHT = 0.25
 #: Points per segment of a map's colour curve.
 CURVE_STEPS = 8
-#: Pixels measured: a regular grid of at most this many, whatever the picture's size ...
+#: Colours measured (2 x 2 px block means): a regular grid of at most this many, whatever the
+#: picture's size, after every map is screened on every :data:`SCREEN_STRIDE`-th of them and
+#: only the best :data:`FINALISTS` maps kept.
 SAMPLE_PIXELS = 8_000
-#: ... after every map is screened on every this-many-th of them, and only the best
-#: :data:`FINALISTS` maps measured on all.
 SCREEN_STRIDE = 8
 FINALISTS = 4
+#: A JPEG over this many pixels is decoded at a reduced scale to be sampled.
+DECODED_PIXELS = 16 * SAMPLE_PIXELS
 #: Distances are counted up to this (8-bit units): nearer than any colour map's pixels come to
 #: a wrong map's, far enough that the search stays quick.
 FAR = 24.0
@@ -169,7 +171,9 @@ def sample_pixels(image: Image.Image) -> tuple[np.ndarray, np.ndarray, bool]:
 
     Each sample is the mean colour of a block at even coordinates: a JPEG stores one chroma
     value for each such block, so the mean holds the block's colour as drawn, where single
-    pixels have their neighbours' chroma smeared into them.
+    pixels have their neighbours' chroma smeared into them. A JPEG of more than
+    :data:`DECODED_PIXELS` is decoded at a reduced DCT scale (1/2 .. 1/8), which averages
+    its blocks alike and costs a 20000 x 20000 px picture little.
 
     Returns
     -------
@@ -181,6 +185,10 @@ def sample_pixels(image: Image.Image) -> tuple[np.ndarray, np.ndarray, bool]:
         Whether the picture is stored as grey (one channel).
     """
     grey = image.mode in ("1", "L", "LA", "I", "I;16", "I;16B", "I;16L", "F")
+    width, height = image.size
+    if image.format == "JPEG" and width * height > DECODED_PIXELS:
+        scale = np.sqrt(DECODED_PIXELS / (width * height))
+        image.draft(image.mode, (int(width * scale), int(height * scale)))
     pixels = np.asarray(image.convert("L") if grey else image.convert("RGB"), np.float64)
     if grey:
         pixels = pixels[:, :, None]
@@ -215,8 +223,6 @@ def match_colormap(image: Image.Image, low_row: str = "bottom") -> ColormapMatch
         against :data:`MAX_MATCH_DISTANCE`. Grey pictures (one channel, or colours within
         :data:`MAX_GREY_CHROMA` of grey) are ``gray`` (``gray_r`` when reversed).
     """
-    if image.format == "JPEG" and image.size[0] * image.size[1] > 64 * SAMPLE_PIXELS:
-        image.draft("RGB", (image.size[0] // 8, image.size[1] // 8))
     rgb, rows, grey = sample_pixels(image)
     chroma = np.abs(rgb.astype(np.float64) @ YCBCR[1:].T).max(axis=1)
     if grey or float(np.sort(chroma)[: int(len(chroma) * (1 - TRIM)) or 1].mean()) \
