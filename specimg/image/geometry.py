@@ -178,8 +178,9 @@ def estimate_n_frames(profile: np.ndarray, *, jpeg: bool = False) -> int | None:
     the strongest is the count, or the half or third of it that passes too and has no edges
     where the strongest's grid has them (:func:`harmonic_contrast`: a pulse train's harmonics
     can match its fundamental). In a JPEG, lines of its 8 px blocks (:func:`jpeg_block_line`)
-    count only where no other line passes: they pass the tests when the blocks' edges are
-    strong, and a grid of exactly 4 or 8 px per frame lies on them.
+    count only where no other line passes, and among them the one with the weakest middles
+    wins (the blocks' own lines pass the tests when the blocks' edges are strong, and a grid of
+    exactly 4 or 8 px per frame lies on them); nor is a count halved onto one.
 
     Parameters
     ----------
@@ -198,14 +199,19 @@ def estimate_n_frames(profile: np.ndarray, *, jpeg: bool = False) -> int | None:
     if not passed:
         return None
     width = len(profile) + 1
-    n_frames = min(passed, key=lambda line: (jpeg and jpeg_block_line(line.n_frames, width),
-                                             -line.ratio)).n_frames
+
+    def block(k: int) -> bool:
+        return jpeg and jpeg_block_line(k, width)
+
+    # block lines last, and among them the best grid (the blocks' own lines have edges inside)
+    n_frames = min(passed, key=lambda line: (block(line.n_frames), line.contrast)
+                   if block(line.n_frames) else (False, -line.ratio)).n_frames
     while True:
         lower = [(k, divisor) for divisor in (2, 3)
                  for k in range(round(n_frames / divisor) - 1, round(n_frames / divisor) + 2)
                  if any(_passes(line) for line in measure_grid(profile, k))]
-        lower = [k for k, divisor in lower
-                 if harmonic_contrast(profile, k, divisor) <= MAX_CONTRAST]
+        lower = [k for k, divisor in lower if not block(k)
+                 and harmonic_contrast(profile, k, divisor) <= MAX_CONTRAST]
         if not lower:
             return n_frames
         n_frames = max(lower)
