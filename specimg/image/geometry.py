@@ -180,7 +180,8 @@ def estimate_n_frames(profile: np.ndarray, *, jpeg: bool = False) -> int | None:
     can match its fundamental). In a JPEG, lines of its 8 px blocks (:func:`jpeg_block_line`)
     count only where no other line passes, and among them the one with the weakest middles
     wins (the blocks' own lines pass the tests when the blocks' edges are strong, and a grid of
-    exactly 4 or 8 px per frame lies on them); nor is a count halved onto one.
+    exactly 4 or 8 px per frame lies on them), and a count is halved onto one only where the
+    finer grid's edges are clearly missing (half :data:`MAX_CONTRAST`).
 
     Parameters
     ----------
@@ -210,8 +211,10 @@ def estimate_n_frames(profile: np.ndarray, *, jpeg: bool = False) -> int | None:
         lower = [(k, divisor) for divisor in (2, 3)
                  for k in range(round(n_frames / divisor) - 1, round(n_frames / divisor) + 2)
                  if any(_passes(line) for line in measure_grid(profile, k))]
-        lower = [k for k, divisor in lower if not block(k)
-                 and harmonic_contrast(profile, k, divisor) <= MAX_CONTRAST]
+        # onto a block line only where the finer grid's edges are clearly missing: the
+        # blocks' own edges strengthen a block line's edges against its middles
+        lower = [k for k, divisor in lower if harmonic_contrast(profile, k, divisor)
+                 <= (MAX_CONTRAST / 2 if block(k) else MAX_CONTRAST)]
         if not lower:
             return n_frames
         n_frames = max(lower)
