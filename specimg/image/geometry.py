@@ -16,19 +16,19 @@ __all__ = ["FrameCount", "count_frames", "edge_profile", "estimate_n_frames", "g
            "harmonic_contrast", "jpeg_block_line", "measure_grid", "picture_profile"]
 
 #: A frame count is trusted only if its spectral line stands this far above its neighbourhood
-#: (true lines of specshow pictures at 2.6 to 6 px per frame: 8.6 upwards, JPEG viridis the
-#: weakest; chance peaks of pictures with one pixel per frame reach 10.2 but fail the tests
-#: below) ...
+#: (benchmarks/frame-counting.json: true lines of specshow pictures at 2.6 to 8 px per frame
+#: 8.15 upwards, JPEG viridis the weakest; chance peaks of pictures with one pixel per frame
+#: reach 10.2 but fail the tests below) ...
 MIN_LINE_RATIO = 8.0
 #: ... its phase says the grid starts at the picture's left edge, as specshow's does (true
-#: lines: within 0.33 rad at 2.6 px per frame and more; chance peaks any phase) ...
+#: lines: within 0.12 rad at 2.6 px per frame and more; chance peaks any phase) ...
 MAX_PHASE_ERROR = 0.4
 #: ... the steps in the middle of its frames are weaker than those on its edges
-#: (:func:`grid_contrast`; measured: CONTRAST_NOTE) ...
+#: (:func:`grid_contrast`; true lines at most 0.64) ...
 MAX_CONTRAST = 0.75
 #: ... and at most this fraction of all steps is strong: a line folded from a grid finer than
 #: 2 px per frame (``width - n`` frames) has edges on more than half the steps (true lines at
-#: most 0.40).
+#: most 0.38).
 MAX_STRONG_FRACTION = 0.45
 #: Frames narrower than this are not counted: at 2.5 px per frame half the pixel columns tie
 #: between two frames and matplotlib's rasteriser no longer draws a regular grid (measured:
