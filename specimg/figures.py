@@ -12,7 +12,9 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
+from PIL import Image
 
+from .image.colormap_match import picture_colormap
 from .image.figure import PlotArea, figure_pixels, find_plot_area
 from .image.figure_fit import fit_frames, fit_plot_area, named_colormap
 from .image.figure_text import FigureAxes, read_figure_axes
@@ -65,6 +67,8 @@ def figure_meta(figure: Figure, path: str | os.PathLike, given: ForeignParams,
 
     A value given wins over what the labels say; what neither gives keeps its default, except
     :data:`NEEDED` (a wrong one would give noise): then :class:`InputError` naming the flag.
+    Without a colour bar, the colour map is the one the plot area's colours lie on
+    (:func:`specimg.image.colormap_match.picture_colormap`).
     A duration read from the labels is made exact by the frame count the cells show
     (:func:`specimg.image.figure_fit.fit_frames`). ``fallback_meta`` builds the parameters
     from what is given (:func:`specimg.foreign.fallback_meta`).
@@ -73,6 +77,10 @@ def figure_meta(figure: Figure, path: str | os.PathLike, given: ForeignParams,
     chosen = {name: value for name, value in read_values(figure).items()
               if getattr(given, name) is None and not (name == "duration" and length_given)}
     known = given.given | set(chosen) | ({"duration"} if length_given else set())
+    if "cmap" not in known:  # no colour bar: the map the plot area's colours lie on
+        plot_image = figure.area.crop(Image.fromarray(figure.pixels))
+        chosen["cmap"] = picture_colormap(plot_image, path, given.value("low_row"))
+        known.add("cmap")
     for name, what, flag in NEEDED:
         if name not in known:
             raise InputError(path, f"is a figure with axes; {what} could not be read: give {flag}")
@@ -94,8 +102,7 @@ def describe_figure(figure: Figure) -> list[str]:
     read = read_values(figure)
     said = ", ".join(f"{name} {value:g}" if isinstance(value, float) else f"{name} {value}"
                      for name, value in read.items())
-    missing = [flag for name, _, flag in NEEDED if name not in read]
     lines.append(f"  the axes say: {said or 'nothing read'}; specimg invert reads the plot area "
-                 "only" + (f" and needs {', '.join(missing)}" if missing else ""))
+                 "only")
     lines += [f"  {note}" for note in figure.axes.notes]
     return lines

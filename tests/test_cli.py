@@ -172,3 +172,83 @@ def test_n_iter_auto_and_a_bad_count(images, tmp_path, capsys):
     assert stop.value.code == 2
     assert "--n-iter lots is not a whole number: use a positive integer or 'auto'" in (
         capsys.readouterr().err)
+
+
+def bare_specshow(images, harmonic_signal, cmap, path, figsize=(10.04, 4)):
+    """A specshow picture of the fixture's clip in ``cmap``, pixels only (4 px per frame)."""
+    S = images["S"]
+    meta = ImageMeta(images["config"], n_frames=S.shape[1], length=len(harmonic_signal),
+                     peak_db=peak_db(S), top_db=80.0, cmap=cmap)
+    db = meta.peak_db - 80 + 80 * magnitude_to_unit(S, meta.peak_db, 80.0)
+    picture = render_specshow(db, meta, figsize, 100, 95)
+    Image.fromarray(np.asarray(Image.open(io.BytesIO(picture)))).save(path, quality=95)
+    return path
+
+
+SMALL_FLAGS = ["--sr", "8000", "--n-fft", "256", "--hop-length", "64"]
+
+
+def sc_after_gain(path, images):
+    """SC of an output without loudness, after the gain that fits it best."""
+    y, _ = sf.read(path, dtype="float32")
+    S, estimate = images["S"], np.abs(stft(y, images["config"]))[:, : images["S"].shape[1]]
+    return spectral_convergence_db(S, np.sum(S * estimate) / np.sum(estimate**2) * estimate)
+
+
+def test_a_colour_map_is_found_and_named_and_cmap_overrides(images, harmonic_signal, tmp_path,
+                                                            capsys):
+    picture = bare_specshow(images, harmonic_signal, "viridis", tmp_path / "v.jpg")
+    out = tmp_path / "out"
+    assert main(["invert", str(picture), "-o", str(out), *SMALL_FLAGS]) == 0
+    printed = capsys.readouterr().out
+    assert "colour map found from their pixels: viridis (1)" in printed
+    found = sc_after_gain(out / "v.wav", images)
+    assert found < -10
+    assert main(["invert", str(picture), "-o", str(out), "--overwrite", "--cmap", "gray",
+                 *SMALL_FLAGS]) == 0
+    assert "colour map found" not in capsys.readouterr().out
+    assert sc_after_gain(out / "v.wav", images) > found + 3  # read as grey: worse
+
+
+def test_colours_on_no_map_are_refused_naming_cmap(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    pixels = np.repeat(rng.integers(0, 256, size=(100, 60, 3)), 5, axis=1).astype(np.uint8)
+    Image.fromarray(pixels).save(tmp_path / "noise.png")
+    assert main(["invert", str(tmp_path / "noise.png"), "-o", str(tmp_path / "out"),
+                 *SMALL_FLAGS]) == 1
+    printed = capsys.readouterr().out
+    assert "lie on no matplotlib colour map" in printed and "--cmap" in printed
+    # told the map, it is inverted, but noise is no sound: the consistency warning, status 3
+    scores = tmp_path / "scores.csv"
+    assert main(["invert", str(tmp_path / "noise.png"), "-o", str(tmp_path / "out"),
+                 "--cmap", "jet", "--frames", "60", "--scores", str(scores), *SMALL_FLAGS]) == 3
+    assert "warning: " in capsys.readouterr().out and (tmp_path / "out" / "noise.wav").exists()
+    assert "check --y-axis, --low-row" in scores.read_text()
+
+
+def test_a_duration_a_frame_or_two_off_is_snapped_to_the_edges(images, harmonic_signal,
+                                                               tmp_path, capsys):
+    picture = bare_specshow(images, harmonic_signal, "gray", tmp_path / "g.jpg")
+    n_frames = images["S"].shape[1]
+    off = str((n_frames + 1) * 64 / 8000)  # two frames more than the picture shows
+    out = tmp_path / "out"
+    assert main(["invert", str(picture), "-o", str(out), "--duration", off, *SMALL_FLAGS]) == 0
+    assert "the frames counted from the edges were used" in capsys.readouterr().out
+    y, _ = sf.read(out / "g.wav", dtype="float32")
+    assert len(y) == (n_frames - 1) * 64
+    far = str((n_frames + 20) * 64 / 8000)  # far off: the duration given stands
+    assert main(["invert", str(picture), "-o", str(out), "--overwrite", "--duration", far,
+                 *SMALL_FLAGS]) == 0
+    assert "counted from the edges were used" not in capsys.readouterr().out
+
+
+def test_info_shows_the_geometry_invert_would_use(images, harmonic_signal, tmp_path, capsys):
+    picture = bare_specshow(images, harmonic_signal, "magma", tmp_path / "m.jpg")
+    assert main(["info", str(picture), *SMALL_FLAGS]) == 0
+    printed = capsys.readouterr().out
+    assert f"129 bins x {images['S'].shape[1]} frames" in printed
+    assert "frames counted from the picture's column edges" in printed
+    assert "colour map magma (found from its pixels)" in printed
+    assert main(["info", str(picture), "--frames", "100", "--cmap", "gray", *SMALL_FLAGS]) == 0
+    printed = capsys.readouterr().out
+    assert "129 bins x 100 frames" in printed and "colour map gray (given)" in printed

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import argparse
 import re
-from pathlib import Path
 
-from . import encode, invert
-from .info import command_info
+from . import encode, info, invert
 from .jobs import ClusterError, UsageError
 
 __all__ = ["ClusterError", "UsageError", "build_parser"]
@@ -29,7 +27,5 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     encode.add_parser(commands)
     invert.add_parser(commands)
-    info = commands.add_parser("info", help="what an image says about itself")
-    info.add_argument("images", nargs="+", type=Path, metavar="IMAGE")
-    info.set_defaults(run=command_info)
+    info.add_parser(commands)
     return parser

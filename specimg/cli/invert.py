@@ -12,7 +12,15 @@ from functools import partial
 from pathlib import Path
 
 from ..core.audio import encode_audio
-from ..foreign import FOREIGN_DEFAULTS, NORMALISED_PEAK_DBFS, ForeignParams, invert_picture
+from ..foreign import (
+    FOREIGN_DEFAULTS,
+    MAX_SNAP_FRAMES,
+    NORMALISED_PEAK_DBFS,
+    ForeignParams,
+    Geometry,
+    consistency_warning,
+    invert_picture,
+)
 from ..image.card import read_card
 from ..image.codec import IMAGE_SUFFIXES, MAX_PIXELS, image_files
 from ..image.presets import PRESETS
@@ -35,31 +43,45 @@ from .jobs import (
 
 LOUDNESS_UNKNOWN = "loudness unknown"
 FRAMES_COUNTED = "frames counted"
+FRAMES_SNAPPED = "frames snapped"
 FIGURE = "figure"
+CMAP_FOUND = "colour map found: "
+#: Exit status when every picture was inverted but some drew a consistency warning.
+WARNING_STATUS = 3
 #: Columns of the ``--scores`` table.
 SCORE_COLUMNS = ("image", "output", "consistency_sc_db", "seconds", "sr", "frames",
-                 "frames_from", "method", "n_iter")
+                 "frames_from", "method", "n_iter", "warning")
 
 
 def invert_one(job: Job, args: argparse.Namespace, given: ForeignParams, workers: int) -> dict:
     """Invert one image to its output file; returns its row of scores (but the paths, which
     :func:`command_invert` adds as given) and notes."""
-    result, frames_from = invert_picture(
+    result, geometry = invert_picture(
         job.source.read_bytes(), job.source, given, method=args.method, n_iter=args.n_iter,
         seed=args.seed, floor_silence=args.floor_silence, max_pixels=args.max_pixels,
         workers=workers, score=True)
     audio_format = "FLAC" if job.output.suffix == ".flac" else "WAV"
     write_atomic(job.output, encode_audio(result.y, result.meta.sr, audio_format))
-    notes = [FRAMES_COUNTED] if frames_from == "counted" else []
-    if frames_from == "figure":
-        notes.append(FIGURE)
+    notes = geometry_notes(geometry)
     if not result.loudness_known:
         notes.append(LOUDNESS_UNKNOWN)
+    warning = consistency_warning(result.consistency_sc_db, geometry, given,
+                                  checks.flag_names(*FOREIGN_DEFAULTS, "frames"))
     row = {"consistency_sc_db": round(result.consistency_sc_db, 3),
            "seconds": round(result.meta.length / result.meta.sr, 6), "sr": result.meta.sr,
-           "frames": result.meta.n_frames, "frames_from": frames_from, "method": result.method,
-           "n_iter": args.n_iter}
+           "frames": result.meta.n_frames, "frames_from": geometry.frames_from,
+           "method": result.method, "n_iter": args.n_iter, "warning": warning}
     return {"row": row, "notes": notes}
+
+
+def geometry_notes(geometry: Geometry) -> list[str]:
+    """The summary's notes on a picture without metadata: frames counted or snapped, a figure,
+    colour map found."""
+    notes = {"counted": [FRAMES_COUNTED], "snapped": [FRAMES_SNAPPED],
+             "figure": [FIGURE]}.get(geometry.frames_from, [])
+    if geometry.cmap_from == "found":
+        notes.append(CMAP_FOUND + geometry.meta.cmap)
+    return notes
 
 
 def scores_csv(rows: list[dict]) -> str:
@@ -79,8 +101,9 @@ def command_invert(args: argparse.Namespace) -> int:
                               suffixes=IMAGE_SUFFIXES, verb="invert")
     todo = [job for job in jobs if args.overwrite or not job.output.exists()]
     n_jobs = worker_count(args.jobs, len(todo))
-    work = partial(invert_one, args=args, given=given, workers=fft_workers(n_jobs))
-    done, failed = run_jobs(work, todo, n_jobs, "image")
+    threads = args.threads or (1 if args.scheduler else fft_workers(n_jobs))
+    work = partial(invert_one, args=args, given=given, workers=threads)
+    done, failed = run_jobs(work, todo, n_jobs, "image", scheduler=args.scheduler)
     failed += [(path, "does not exist") for path in missing] + clashes
     notes = Counter(note for _, outcome in done for note in outcome["notes"])
     rows = [{"image": str(job.source), "output": str(job.output), **outcome["row"]}
@@ -100,14 +123,34 @@ def command_invert(args: argparse.Namespace) -> int:
     if notes[FRAMES_COUNTED]:
         print(f"  {notes[FRAMES_COUNTED]} image(s) without metadata: their STFT frames were "
               "counted from the picture's cell edges (--duration or --frames to set them)")
+    print_geometry_notes(notes)
     if notes[FIGURE]:
         print(f"  {notes[FIGURE]} image(s) are matplotlib figures with axes: only their plot "
               "area was read, its parameters from the axes' labels and the flags")
     if notes[LOUDNESS_UNKNOWN]:
         print(f"  {notes[LOUDNESS_UNKNOWN]} image(s) carry no loudness: their audio is normalised "
               f"to a peak of {NORMALISED_PEAK_DBFS:g} dBFS (give --peak-db for the true level)")
+    warned = [row for row in rows if row["warning"]]
+    for row in warned:
+        print(f"  warning: {row['image']}: {row['warning']} (output written; exit status "
+              f"{WARNING_STATUS})")
     print_failures(failed)
-    return 1 if failed else 0
+    return 1 if failed else WARNING_STATUS if warned else 0
+
+
+def print_geometry_notes(notes: Counter) -> None:
+    """The summary's lines on snapped frame counts and colour maps found."""
+    if notes[FRAMES_SNAPPED]:
+        print(f"  {notes[FRAMES_SNAPPED]} image(s): --duration disagreed with the picture's "
+              f"column edges by at most {MAX_SNAP_FRAMES} frames; the frames counted from the "
+              "edges were used (--frames to force a count)")
+    found = {note[len(CMAP_FOUND):]: count for note, count in notes.items()
+             if note.startswith(CMAP_FOUND)}
+    if found:
+        maps = ", ".join(f"{cmap} ({count})" for cmap, count in sorted(found.items()))
+        print(f"  {sum(found.values())} image(s) without metadata: colour map found from their "
+              f"pixels: {maps} (--cmap to set it)")
+
 
 #: The flags whose values :meth:`ForeignParams.check` names.
 FLAG_VALUES = ("sr", "n_fft", "hop_length", "top_db", "n_mels", "fmin", "fmax", "frames",
@@ -165,7 +208,13 @@ def add_parser(commands) -> None:
     invert.add_argument("--scores", type=Path, metavar="FILE.csv",
                         help="write each picture's consistency SC (dB; lower: a picture closer "
                         "to one some sound has), sorted by image, to rank generated pictures")
-    foreign = invert.add_argument_group(
+    add_foreign_arguments(invert)
+    invert.set_defaults(run=command_invert)
+
+
+def add_foreign_arguments(parser: argparse.ArgumentParser) -> None:
+    """The flags that give the parameters of pictures without metadata (``invert``, ``info``)."""
+    foreign = parser.add_argument_group(
         "images without specimg metadata", "each flag left out comes from --card or --preset, "
         "else the default shown")
     foreign.add_argument("--card", type=Path, metavar="CARD.json",
@@ -202,4 +251,3 @@ def add_parser(commands) -> None:
                          "one uniform row per band (audio-diffusion's images)")
     foreign.add_argument("--low-row", choices=("bottom", "top"),
                          help="where the lowest band is (default bottom; audio-diffusion: top)")
-    invert.set_defaults(run=command_invert)
