@@ -188,4 +188,4 @@ def test_threads_change_no_byte_and_a_bad_count_is_one_line(pictures, capsys):
     with pytest.raises(SystemExit) as exit_:
         main(["invert", str(pictures), "-o", "out", "--threads", "0"])
     err = capsys.readouterr().err
-    assert exit_.value.code == 2 and err.count("\n") == 1 and "not a thread count" in err
+    assert exit_.value.code == 2 and err.count("\n") == 1 and "--threads 0 is too small" in err

@@ -129,7 +129,7 @@ def test_a_library_warning_is_one_line_naming_the_picture(tmp_path, capsys):
                    "--n-iter", "2", "--y-axis", "mel", "--n-mels", "40", "--sr", "8000",
                    "--n-fft", "32", "--hop-length", "8", "--layout", "grid", "--frames", "30"])
     printed = capsys.readouterr()
-    assert status == 0, printed
+    assert status == 3, printed  # random pixels: no sound has them, the consistency warning
     assert f"  warning: {tmp_path / 'mel.png'}: some mel bands hold no STFT bin" in printed.err
     assert "UserWarning" not in printed.err and "site-packages" not in printed.err
 
