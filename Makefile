@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 RUN := PATH="$(CURDIR)/$(BIN):$$PATH"
 
 .PHONY: install browser repro test lint check-repro check-lowest diff-summary sweep bench \
-	bench-pictures bench-pipeline bench-study sweep-sizes lock clean
+	bench-pictures bench-phase-full bench-pipeline bench-study sweep-sizes lock clean
 
 install: $(STAMP)
 
@@ -70,8 +70,14 @@ browser:
 	fi
 
 # Speed and quality of the phase methods against librosa (needs `make repro` first).
+# The phase step's speed against every installed FFT library's bare pair and librosa (about 5
+# min, clips from data/raw); bench-phase-full: every method's tables on the pipeline's pictures
+# (after make repro; about 45 min).
 bench: $(STAMP)
-	$(BIN)/python benchmarks/phase.py --json benchmarks/phase-results.json
+	$(BIN)/python benchmarks/phase.py --json benchmarks/phase-speed.json
+
+bench-phase-full: $(STAMP)
+	$(BIN)/python benchmarks/phase.py --full --json benchmarks/phase-results.json
 
 # Pictures drawn the user's way (20000 px JPEGs) through `specimg invert`, beside the naive
 # recipe and the true-phase floor (about 15 min).

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -145,7 +146,10 @@ def stage_tree(root: Path, parallel: dict) -> Path:
     params = {**TINY, "parallel": parallel}
     params["segment"] = {**TINY["segment"], "step_seconds": 2.0}
     (root / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
-    env = without_pythonpath()  # the stages come from the install, not the working directory
+    # the stage scripts from a copy of the checkout's, their work (specimg.pipeline) from the
+    # install, as on a Dask worker
+    shutil.copytree(REPO / "stages", root / "stages", ignore=shutil.ignore_patterns("__pycache__"))
+    env = without_pythonpath()
     for args in (["segment", "raw", "clips", "metrics/skipped.json"],
                  ["stft", "clips", "spec"],
                  ["encode", "--encoding", "png16", "clips", "spec", "images", "sizes.json"],
