@@ -73,3 +73,15 @@ def test_loudness_slope_follows_the_low_row():
     rows = np.array([0.0, 1.0])  # top quiet, bottom loud
     assert loud_low_rows(levels, rows, "bottom") == pytest.approx(0.8)
     assert loud_low_rows(levels, rows, "top") == pytest.approx(-0.8)
+
+
+@pytest.mark.parametrize("cmap", ["gray", "gray_r", "magma", "magma_r"])
+def test_a_band_limited_sound_on_a_log_axis_keeps_its_map_direction(cmap):
+    """Telephone speech on a log axis: its lowest and highest quarters are about as quiet (no
+    sound below 100 Hz, none above 4 kHz), so the slope cannot tell; most levels lie at the
+    floor (silence clipped), which can."""
+    rng = np.random.default_rng(1)
+    rows = np.zeros((40, 60))
+    rows[14:26] = np.clip(0.55 + 0.2 * rng.standard_normal((12, 60)), 0, 1)  # the voice band
+    levels = np.repeat(np.repeat(rows, 4, axis=0), 4, axis=1)
+    assert match_colormap(drawn(levels, cmap, "JPEG", 75)).cmap == cmap
