@@ -16,7 +16,7 @@ import pytest
 from PIL import Image
 
 from specimg.cli import main
-from specimg.cli.jobs import warning_line
+from specimg.cli.jobs import Job, run_jobs, warning_line
 from specimg.core.spectrum import magnitude_to_unit, peak_db, stft
 from specimg.image import ImageMeta, encode_levels
 from specimg.util.errors import OutputError
@@ -153,3 +153,19 @@ def test_without_the_pipeline_extra_a_module_says_what_to_install(module):
                                             "pipeline extra installs: pip install "
                                             "'specimg[pipeline]'")
     assert "During handling" not in done.stderr
+
+
+def warns_twice(job):
+    warnings.warn("old name, use the new one", DeprecationWarning, stacklevel=1)
+    warnings.warn("Empty filters detected in mel frequency basis", UserWarning, stacklevel=1)
+    return job.source.name
+
+
+def test_a_library_deprecation_is_not_the_users_concern(tmp_path, capsys):
+    """A library's DeprecationWarning (pyparsing's, under an older matplotlib) says nothing about
+    the output: left out; a warning about the work is still one line."""
+    job = Job(tmp_path / "a.png", tmp_path / "a.wav")
+    done, failed = run_jobs(warns_twice, [job], 1, "image")
+    assert [outcome for _, outcome in done] == ["a.png"] and not failed
+    err = capsys.readouterr().err
+    assert "some mel bands hold no STFT bin" in err and "old name" not in err

@@ -247,6 +247,9 @@ def _attempt(job: Job, work: Callable[[Job], object],
         job = Job(root / job.source, root / job.output)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
+        # a library's deprecations speak to its callers' developers, not to the user
+        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore", PendingDeprecationWarning)
         try:
             ok, outcome = True, work(job)
         except Exception as exc:  # one bad input must not stop the others
