@@ -7,8 +7,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..figures import describe_figure
 from ..foreign import ForeignParams, picture_geometry
+from ..foreign.figures import describe_figure
 from ..image.codec import MAX_PIXELS, open_image
 from ..image.metadata import ImageMeta, read_meta
 from ..util import checks

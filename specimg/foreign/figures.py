@@ -1,7 +1,7 @@
 """Pictures without metadata that are matplotlib figures with axes: their parameters from what
 the axes say (:mod:`specimg.image.figure_text`) and what is given, their plot area placed.
 
-Used by :func:`specimg.foreign.picture_meta`, so the command and :func:`specimg.invert` read
+Used by :func:`specimg.foreign.picture_geometry`, so the command and :func:`specimg.invert` read
 figures the same way."""
 
 from __future__ import annotations
@@ -14,15 +14,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PIL import Image
 
-from .image.colormap_match import picture_colormap
-from .image.figure import PlotArea, figure_pixels, find_plot_area
-from .image.figure_fit import fit_frames, fit_plot_area, named_colormap
-from .image.figure_text import FigureAxes, read_figure_axes
-from .image.metadata import ImageMeta
-from .util.errors import InputError
+from ..image.colormap_match import picture_colormap
+from ..image.figure import PlotArea, figure_pixels, find_plot_area
+from ..image.figure_fit import fit_frames, fit_plot_area, named_colormap
+from ..image.figure_text import FigureAxes, read_figure_axes
+from ..image.metadata import ImageMeta
+from ..util.errors import InputError
 
 if TYPE_CHECKING:
-    from .foreign import ForeignParams
+    from .params import ForeignParams
 
 #: What must be known of a figure, the flag that gives it and what the refusal says is unread.
 NEEDED = (("duration", "its time axis", "--duration"),
