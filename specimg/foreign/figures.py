@@ -32,11 +32,13 @@ NEEDED = (("duration", "its time axis", "--duration"),
 
 @dataclass(frozen=True)
 class Figure:
-    """A figure with axes found in a picture: where its axes are and what their labels say."""
+    """A figure with axes found in a picture: where its axes are, what their labels say, and the
+    parameters those give by flag name (those read only: :func:`read_values`)."""
 
     pixels: np.ndarray
     area: PlotArea
     axes: FigureAxes
+    values: dict
 
 
 def find_figure(data: bytes, path: str | os.PathLike) -> Figure | None:
@@ -48,12 +50,11 @@ def find_figure(data: bytes, path: str | os.PathLike) -> Figure | None:
         return None
     axes = read_figure_axes(pixels, area.plot, area.colorbar, list(area.x_ticks),
                             list(area.y_ticks), list(area.colorbar_ticks))
-    return Figure(pixels, area, axes)
+    return Figure(pixels, area, axes, read_values(axes))
 
 
-def read_values(figure: Figure) -> dict:
-    """The parameters the figure's labels gave, by flag name (those read only)."""
-    axes = figure.axes
+def read_values(axes: FigureAxes) -> dict:
+    """The parameters a figure's labels gave, by flag name (those read only)."""
     values = {"duration": axes.duration_s, "y_axis": axes.y_axis, "sr": axes.sr,
               "top_db": axes.top_db,
               "cmap": None if axes.colormap_rgb is None else named_colormap(axes.colormap_rgb)}
@@ -74,7 +75,7 @@ def figure_meta(figure: Figure, path: str | os.PathLike, given: ForeignParams,
     from what is given (:func:`specimg.foreign.fallback_meta`).
     """
     length_given = given.duration is not None or given.frames is not None
-    chosen = {name: value for name, value in read_values(figure).items()
+    chosen = {name: value for name, value in figure.values.items()
               if getattr(given, name) is None and not (name == "duration" and length_given)}
     known = given.given | set(chosen) | ({"duration"} if length_given else set())
     if "cmap" not in known:  # no colour bar: the map the plot area's colours lie on
@@ -99,7 +100,7 @@ def describe_figure(figure: Figure) -> list[str]:
     if figure.area.colorbar is not None:
         c_left, c_top, c_right, c_bottom = figure.area.colorbar
         lines.append(f"  colour bar {c_left:.1f}, {c_top:.1f} .. {c_right:.1f}, {c_bottom:.1f} px")
-    read = read_values(figure)
+    read = figure.values
     said = ", ".join(f"{name} {value:g}" if isinstance(value, float) else f"{name} {value}"
                      for name, value in read.items())
     lines.append(f"  the axes say: {said or 'nothing read'}; specimg invert reads the plot area "

@@ -20,7 +20,7 @@ from ..image.metadata import ImageMeta, read_meta
 from ..inversion import Inversion, invert_image
 from ..phase.options import PhaseOptions
 from ..util.errors import InputError
-from .figures import Figure, figure_meta, find_figure, read_values
+from .figures import Figure, figure_meta, find_figure
 from .params import NORMALISED_PEAK_DBFS, ForeignParams, fallback_meta, preset_fallback
 
 __all__ = ["CONSISTENCY_LIMIT_DB", "MAX_SNAP_FRAMES", "Geometry", "consistency_warning",
@@ -99,7 +99,7 @@ def picture_geometry(data: bytes, source: str | os.PathLike, given: ForeignParam
     if figure is not None:
         meta, plot = figure_meta(figure, source, given, fallback_meta)
         cmap_from = ("given" if given.cmap is not None
-                     else "figure" if "cmap" in read_values(figure) else "found")
+                     else "figure" if "cmap" in figure.values else "found")
         return Geometry(meta, "figure", cmap_from, plot, figure=figure)
     counted = count_frames(data, source, max_pixels) if given.frames is None else None
     cmap_from = "given" if given.cmap is not None else "found"
