@@ -5,7 +5,10 @@ frames, one row each). Each candidate times ``n`` pairs in a row into preallocat
 the library allows it; rounds interleave the candidates, and the median of the rounds is
 reported. ducc0 chooses its compiled SIMD level (x86-64, -v3, -v4) when it is imported, capped
 by ``DUCC0_MAX_PSABI_LEVEL``: each level runs in its own worker process, as does every other
-candidate, so that all of them share the rounds.
+candidate, so that all of them share the rounds. Libraries without a thread argument (mkl_fft)
+get their thread count from threadpoolctl before each timed run, never inside it (entering
+``threadpool_limits`` costs milliseconds a call); each row reports the CPU time per wall time
+its run took, which shows the threads really used.
 
     python benchmarks/fft_pairs.py [--frames 431 2584] [--threads 1 2] [--rounds 5]
 
@@ -74,18 +77,19 @@ def make_pair(name: str, frames: np.ndarray, threads: int) -> Callable[[], None]
         return lambda: (forward(), backward())
     if name == "mkl_fft":
         import mkl_fft
-        from threadpoolctl import threadpool_limits
 
         def pair() -> None:
-            with threadpool_limits(threads):
-                mkl_fft.rfft(frames, axis=1, out=spectrum)
-                mkl_fft.irfft(spectrum, n=N_FFT, axis=1, out=back)
+            mkl_fft.rfft(frames, axis=1, out=spectrum)
+            mkl_fft.irfft(spectrum, n=N_FFT, axis=1, out=back)
         return pair
     raise ValueError(f"candidate {name!r} is unknown")
 
 
 def serve() -> None:
-    """Worker: read ``name frames threads n`` lines, answer seconds per pair (one sample)."""
+    """Worker: read ``name frames threads n`` lines, answer seconds per pair and CPU seconds
+    per second of that run (one sample)."""
+    from threadpoolctl import threadpool_limits
+
     pairs: dict[tuple, Callable[[], None]] = {}
     for line in sys.stdin:
         name, count, threads, n = line.rsplit(" ", 3)
@@ -93,11 +97,14 @@ def serve() -> None:
         if key not in pairs:
             frames = np.random.default_rng(0).standard_normal((int(count), N_FFT))
             pairs[key] = make_pair(name, frames.astype(np.float32), int(threads))
-            pairs[key]()
-        start = time.perf_counter()
+        # Set after the library is loaded, and it stays set: the timed calls pay nothing for it.
+        threadpool_limits(int(threads))
+        pairs[key]()
+        start, cpu = time.perf_counter(), time.process_time()
         for _ in range(int(n)):
             pairs[key]()
-        print((time.perf_counter() - start) / int(n), flush=True)
+        wall = time.perf_counter() - start
+        print(wall / int(n), (time.process_time() - cpu) / wall, flush=True)
 
 
 def environment(name: str) -> dict[str, str]:
@@ -140,16 +147,18 @@ def time_pairs(sizes: list[int], threads: list[int], rounds: int) -> dict:
                         n = max(3, 20000 // count)
                         worker.stdin.write(f"{name} {count} {thread_count} {n}\n")
                         worker.stdin.flush()
+                        seconds, cpu_per_wall = worker.stdout.readline().split()
                         samples.setdefault((name, count, thread_count), []).append(
-                            float(worker.stdout.readline()))
+                            (float(seconds), float(cpu_per_wall)))
     finally:
         for worker in workers.values():
             worker.stdin.close()
             worker.wait()
     rows = [{"library": name, "version": versions[name], "frames": count, "threads": t,
-             "ms_per_pair": round(statistics.median(times) * 1e3, 3),
-             "ms_min": round(min(times) * 1e3, 3), "rounds": rounds}
-            for (name, count, t), times in samples.items()]
+             "ms_per_pair": round(statistics.median(s for s, _ in runs) * 1e3, 3),
+             "ms_min": round(min(s for s, _ in runs) * 1e3, 3),
+             "cpu_per_wall": round(statistics.median(c for _, c in runs), 2), "rounds": rounds}
+            for (name, count, t), runs in samples.items()]
     return {"rows": rows, "notes": notes}
 
 
@@ -159,9 +168,10 @@ def print_pairs(result: dict) -> None:
     for count in sorted({r["frames"] for r in result["rows"]}):
         for threads in sorted({r["threads"] for r in result["rows"]}):
             rows = [r for r in result["rows"] if (r["frames"], r["threads"]) == (count, threads)]
-            cells = ", ".join(f"{r['library']} {r['ms_per_pair']:.2f}"
+            cells = ", ".join(f"{r['library']} {r['ms_per_pair']:.2f} ({r['cpu_per_wall']:.1f})"
                               for r in sorted(rows, key=lambda r: r["ms_per_pair"]))
-            print(f"  {count} frames, {threads} thread(s), median ms per pair: {cells}")
+            print(f"  {count} frames, {threads} thread(s), median ms per pair (CPU time per "
+                  f"wall time): {cells}")
 
 
 def main() -> None:
