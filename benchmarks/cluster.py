@@ -4,8 +4,7 @@ Stand-ins for the user's pictures (specshow drawings, gray, matplotlib's default
 but 10 s and 2000 x 2000 px each where theirs are 60 s and 20000 x 20000 px, and with specimg's
 metadata): `specimg encode RECORDINGS --format specshow --clip-seconds 10 --tail drop` of the
 recordings in data/raw, the first N pictures. Each run is `specimg invert FOLDER -o OUT
---overwrite` with its defaults (100 iterations of the default method) in a subprocess of this
-checkout's code:
+--overwrite --n-iter 100` (the default method) in a subprocess of this checkout's code:
 
 - `local-j1`, `local-j2`: the local pool, `-j 1` and `-j 2`;
 - `cluster-1`, `cluster-2`: `--scheduler` of a cluster on 127.0.0.1 (`dask scheduler` and 1 or
@@ -100,7 +99,7 @@ def main() -> None:
             for name, flags in runs.items():
                 out = scratch / "out" / name
                 seconds, _ = specimg("invert", str(scratch / "pictures"), "-o", str(out),
-                                     "--overwrite", *flags)
+                                     "--overwrite", "--n-iter", "100", *flags)
                 walls[name].append(round(seconds, 2))
                 digests.add(digest(out))
                 print(f"round {round_ + 1} {name}: {seconds:.1f} s", file=sys.stderr)

@@ -44,7 +44,7 @@ def invert(
     card: str | os.PathLike | Card | None = None,
     preset: str | None = None,
     method: str | None = None,
-    n_iter: int | str = 100,
+    n_iter: int | str | None = None,
     seed: int = 0,
     floor_silence: bool = True,
     max_pixels: int = MAX_PIXELS,
@@ -95,8 +95,10 @@ def invert(
     method : str, optional
         Phase method (:data:`specimg.phase.METHODS`); None: ``mel_gla`` for mel pictures,
         :data:`specimg.phase.DEFAULT_METHOD` for the others.
-    n_iter : int > 0 or "auto"
-        Phase iterations; ``"auto"`` stops when they stop improving.
+    n_iter : int > 0, "auto" or None
+        Phase iterations; ``"auto"`` stops when they stop improving; None: as many as a fixed
+        amount of FFT work buys (:func:`specimg.phase.budget.default_n_iter`: 300 for 60 s at
+        n_fft 2048, 1000 for short pictures).
     seed : int
         Seed of every random phase (the same seed, the same audio).
     floor_silence : bool

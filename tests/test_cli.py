@@ -125,6 +125,7 @@ def test_info(images, capsys):
     printed = capsys.readouterr().out
     assert "129 bins x 251 frames, 2.00 s at 8000 Hz" in printed
     assert "no specimg metadata" in printed
+    assert "phase iterations without --n-iter: 1000" in printed
 
 
 def test_audio_diffusion_mel_picture_inverts_with_flags(harmonic_signal, small_config, tmp_path,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..foreign import ForeignParams, picture_geometry
+from ..foreign import ForeignParams, Geometry, picture_geometry, picture_n_iter
 from ..foreign.figures import describe_figure
 from ..image.codec import MAX_PIXELS, open_image
 from ..image.metadata import ImageMeta, read_meta
@@ -43,8 +43,8 @@ def add_parser(commands) -> None:
     info.set_defaults(run=command_info)
 
 
-def describe_meta(meta: ImageMeta) -> list[str]:
-    """The lines that tell a picture's parameters."""
+def describe_meta(meta: ImageMeta, n_iter: int) -> list[str]:
+    """The lines that tell a picture's parameters and the iterations invert would run."""
     seconds = meta.length / meta.sr
     rows = f"{meta.n_mels} mel bands" if meta.y_axis == "mel" else f"{meta.n_rows} bins"
     if meta.n_rows_kept:
@@ -53,7 +53,8 @@ def describe_meta(meta: ImageMeta) -> list[str]:
             f"n_fft {meta.stft.n_fft}, hop {meta.stft.hop_length}, {meta.stft.window}, "
             f"{'centred' if meta.stft.center else 'not centred'}",
             f"  levels span {meta.peak_db - meta.top_db:.1f} .. {meta.peak_db:.1f} dB "
-            f"(re amplitude 1.0), colormap {meta.cmap}, encoding {meta.encoding or '?'}"]
+            f"(re amplitude 1.0), colormap {meta.cmap}, encoding {meta.encoding or '?'}",
+            f"  phase iterations without --n-iter: {n_iter}"]
 
 
 def describe_fallback(path: Path, data: bytes, given: ForeignParams,
@@ -66,7 +67,7 @@ def describe_fallback(path: Path, data: bytes, given: ForeignParams,
     meta = geometry.meta
     lines = describe_figure(geometry.figure) if geometry.figure is not None else []
     lines.append("  no specimg metadata; specimg invert with these flags would use:")
-    lines += describe_meta(meta)
+    lines += describe_meta(meta, picture_n_iter(data, path, geometry))
     snapped = (f" (--duration gave {geometry.given_frames})"
                if geometry.given_frames is not None else "")
     cmap = (f"; colour map {meta.cmap} ({CMAP_FROM[geometry.cmap_from]})"
@@ -90,6 +91,7 @@ def command_info(args: argparse.Namespace) -> int:
             status = 1
             continue
         print(f"{path}: {image.format} {image.size[0]} x {image.size[1]} px, mode {image.mode}")
-        print("\n".join(describe_meta(meta) if meta is not None
+        print("\n".join(describe_meta(meta, picture_n_iter(data, path, Geometry(None, "metadata")))
+                        if meta is not None
                         else describe_fallback(path, data, given, args.max_pixels)))
     return status

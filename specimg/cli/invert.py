@@ -18,6 +18,7 @@ from ..foreign import (
     NORMALISED_PEAK_DBFS,
     ForeignParams,
     Geometry,
+    consistency_checked,
     consistency_warning,
     invert_picture,
 )
@@ -26,6 +27,7 @@ from ..image.codec import IMAGE_SUFFIXES, MAX_PIXELS, image_files
 from ..image.presets import PRESETS
 from ..inversion import MEL_METHOD
 from ..phase import DEFAULT_METHOD, METHODS, parse_n_iter
+from ..phase.budget import MAX_DEFAULT_ITER
 from ..phase.transform import fft_workers
 from ..util import checks
 from ..util.errors import InputError, ParameterError
@@ -46,6 +48,7 @@ FRAMES_COUNTED = "frames counted"
 FRAMES_SNAPPED = "frames snapped"
 FIGURE = "figure"
 CMAP_FOUND = "colour map found: "
+UNCHECKED = "consistency unchecked"
 #: Exit status when every picture was inverted but some drew a consistency warning.
 WARNING_STATUS = 3
 #: Columns of the ``--scores`` table.
@@ -63,6 +66,8 @@ def invert_one(job: Job, args: argparse.Namespace, given: ForeignParams, workers
     audio_format = "FLAC" if job.output.suffix == ".flac" else "WAV"
     write_atomic(job.output, encode_audio(result.y, result.meta.sr, audio_format))
     notes = geometry_notes(geometry)
+    if geometry.pixels_per_frame is not None and not consistency_checked(geometry):
+        notes.append(UNCHECKED)
     if not result.loudness_known:
         notes.append(LOUDNESS_UNKNOWN)
     warning = consistency_warning(result.consistency_sc_db, geometry, given,
@@ -70,7 +75,7 @@ def invert_one(job: Job, args: argparse.Namespace, given: ForeignParams, workers
     row = {"consistency_sc_db": round(result.consistency_sc_db, 3),
            "seconds": round(result.meta.length / result.meta.sr, 6), "sr": result.meta.sr,
            "frames": result.meta.n_frames, "frames_from": geometry.frames_from,
-           "method": result.method, "n_iter": args.n_iter, "warning": warning}
+           "method": result.method, "n_iter": geometry.n_iter, "warning": warning}
     return {"row": row, "notes": notes}
 
 
@@ -130,6 +135,10 @@ def command_invert(args: argparse.Namespace) -> int:
     if notes[LOUDNESS_UNKNOWN]:
         print(f"  {notes[LOUDNESS_UNKNOWN]} image(s) carry no loudness: their audio is normalised "
               f"to a peak of {NORMALISED_PEAK_DBFS:g} dBFS (give --peak-db for the true level)")
+    if notes[UNCHECKED]:
+        print(f"  {notes[UNCHECKED]} image(s) have frames narrower than a pixel: there the "
+              "consistency SC is as bad from right parameters as from wrong ones, so it warns of "
+              "none (check --low-row and --cmap by ear)")
     warned = [row for row in rows if row["warning"]]
     for row in warned:
         print(f"  warning: {row['image']}: {row['warning']} (output written; exit status "
@@ -193,8 +202,10 @@ def add_parser(commands) -> None:
     invert.add_argument("--method", choices=METHODS[1:],
                         help=f"phase method (default: {MEL_METHOD} for mel pictures, "
                         f"{DEFAULT_METHOD} for the others)")
-    invert.add_argument("--n-iter", type=flag_type(parse_n_iter, "--n-iter"), default=100,
-                        help="phase iterations, or 'auto': stop when they stop improving")
+    invert.add_argument("--n-iter", type=flag_type(parse_n_iter, "--n-iter"),
+                        help="phase iterations, or 'auto': stop when they stop improving "
+                        "(default: as many as a fixed amount of FFT work buys, 300 for 60 s at "
+                        f"n_fft 2048, at most {MAX_DEFAULT_ITER}; the count is in --scores)")
     invert.add_argument("--seed", type=flag_type(checks.seed, "--seed"), default=0)
     invert.add_argument("--floor-silence", action=argparse.BooleanOptionalAction, default=True,
                         help="decode pixels at the dB floor as silence (default; raises speech "

@@ -6,9 +6,11 @@ from .geometry import (
     CONSISTENCY_LIMIT_DB,
     MAX_SNAP_FRAMES,
     Geometry,
+    consistency_checked,
     consistency_warning,
     invert_picture,
     picture_geometry,
+    picture_n_iter,
 )
 from .params import (
     FOREIGN_DEFAULTS,
@@ -19,5 +21,6 @@ from .params import (
 )
 
 __all__ = ["CONSISTENCY_LIMIT_DB", "FOREIGN_DEFAULTS", "MAX_SNAP_FRAMES", "NORMALISED_PEAK_DBFS",
-           "ForeignParams", "Geometry", "consistency_warning", "fallback_meta", "invert_picture",
-           "picture_geometry", "preset_fallback"]
+           "ForeignParams", "Geometry", "consistency_checked", "consistency_warning",
+           "fallback_meta", "invert_picture", "picture_geometry", "picture_n_iter",
+           "preset_fallback"]

@@ -18,13 +18,15 @@ from ..image.figure import PlotArea
 from ..image.geometry import MIN_PIXELS_PER_FRAME, count_frames
 from ..image.metadata import ImageMeta, read_meta
 from ..inversion import Inversion, invert_image
+from ..phase.budget import default_n_iter
 from ..phase.options import PhaseOptions
 from ..util.errors import InputError
 from .figures import Figure, figure_meta, find_figure
 from .params import NORMALISED_PEAK_DBFS, ForeignParams, fallback_meta, preset_fallback
 
-__all__ = ["CONSISTENCY_LIMIT_DB", "MAX_SNAP_FRAMES", "Geometry", "consistency_warning",
-           "invert_picture", "picture_geometry"]
+__all__ = ["CONSISTENCY_LIMIT_DB", "MAX_SNAP_FRAMES", "MIN_CHECKED_PIXELS_PER_FRAME", "Geometry",
+           "consistency_checked", "consistency_warning", "invert_picture", "picture_geometry",
+           "picture_n_iter"]
 
 #: A given duration whose frame count is this close (frames) to the count the picture's column
 #: edges show gives way to the edges: a duration rounded to a tenth of a second is off by up
@@ -32,7 +34,10 @@ __all__ = ["CONSISTENCY_LIMIT_DB", "MAX_SNAP_FRAMES", "Geometry", "consistency_w
 MAX_SNAP_FRAMES = 2
 #: Consistency SC (dB) that pictures inverted with the right parameters stay under, by kind
 #: (measured by benchmarks/consistency_warnings.py; docs/inverting.md) ...
-CONSISTENCY_LIMIT_DB = {"specshow": -19.0, "mel": -24.0, "grid": -19.0}
+CONSISTENCY_LIMIT_DB = {"specshow": -20.0, "mel": -24.0, "grid": -19.0}
+#: Pictures whose frames are narrower than this (px) get no warning: from right and from wrong
+#: parameters alike, their consistency lies between -18.7 and -14.7 dB (the same benchmark).
+MIN_CHECKED_PIXELS_PER_FRAME = 1.0
 #: ... and the parameters whose defaults are the likely culprits when they are not, by kind.
 SUSPECTS = {"specshow": ("y_axis", "low_row", "cmap"), "mel": ("low_row", "cmap"),
             "grid": ("low_row", "y_axis")}
@@ -61,6 +66,12 @@ class Geometry:
         The count ``duration`` gave, where it was snapped.
     figure : Figure or None
         The figure found (its axes and what their labels say), for ``specimg info``.
+    n_iter : int, str or None
+        The phase iterations :func:`invert_picture` ran: those given, else
+        :func:`specimg.phase.budget.default_n_iter`'s for the picture; None before inverting.
+    pixels_per_frame : float or None
+        The picture's width over its frames, where the parameters come from what was given,
+        defaults and its pixels (frames ``given``, ``counted`` or ``snapped``); else None.
     """
 
     meta: ImageMeta | None
@@ -69,6 +80,8 @@ class Geometry:
     plot: PlotArea | None = None
     given_frames: int | None = None
     figure: Figure | None = None
+    n_iter: int | str | None = None
+    pixels_per_frame: float | None = None
 
 
 def picture_geometry(data: bytes, source: str | os.PathLike, given: ForeignParams,
@@ -110,16 +123,38 @@ def picture_geometry(data: bytes, source: str | os.PathLike, given: ForeignParam
         stated = stft.n_frames(round(given.duration * stft.sr))
         if 0 < abs(counted - stated) <= MAX_SNAP_FRAMES:
             return Geometry(fallback_meta(replace(given, duration=None), counted), "snapped",
-                            cmap_from, given_frames=stated)
+                            cmap_from, given_frames=stated,
+                            pixels_per_frame=image.size[0] / counted)
     fallback = fallback_meta(given)
     if fallback is not None:
-        return Geometry(fallback, "given", cmap_from)
+        return Geometry(fallback, "given", cmap_from,
+                        pixels_per_frame=image.size[0] / fallback.n_frames)
     if counted is None:
         raise InputError(source, "has no specimg metadata and its frames cannot be counted "
                          f"from its pixels (under {MIN_PIXELS_PER_FRAME:g} px per frame, or no "
                          "regular column edges); give --duration or --frames, or the folder's "
                          "--card")
-    return Geometry(fallback_meta(given, counted), "counted", cmap_from)
+    return Geometry(fallback_meta(given, counted), "counted", cmap_from,
+                    pixels_per_frame=image.size[0] / counted)
+
+
+def picture_n_iter(data: bytes, source: str | os.PathLike, geometry: Geometry) -> int:
+    """The iterations a picture gets when none are given
+    (:func:`specimg.phase.budget.default_n_iter`): by its STFT, its axis and the width of its
+    frames in pixels (of the plot area, for a figure)."""
+    image = open_image(data, source)
+    meta = geometry.meta or read_meta(image, source)
+    width = (geometry.plot.plot[2] - geometry.plot.plot[0] if geometry.plot is not None
+             else image.size[0])
+    return default_n_iter(meta.stft, meta.n_frames, meta.y_axis, width / meta.n_frames)
+
+
+def consistency_checked(geometry: Geometry) -> bool:
+    """Whether :func:`consistency_warning` can judge a picture: its parameters come from what
+    was given, defaults and its pixels, and its frames are at least
+    :data:`MIN_CHECKED_PIXELS_PER_FRAME` wide."""
+    return (geometry.pixels_per_frame is not None
+            and geometry.pixels_per_frame >= MIN_CHECKED_PIXELS_PER_FRAME)
 
 
 def consistency_warning(sc_db: float, geometry: Geometry, given: ForeignParams,
@@ -128,8 +163,9 @@ def consistency_warning(sc_db: float, geometry: Geometry, given: ForeignParams,
     pixels (not its own metadata, a card, a preset or a figure's axes), when its consistency SC
     is worse than :data:`CONSISTENCY_LIMIT_DB` allows its kind: naming the values left to
     defaults or guesses, most likely first (``names``: how to call them, e.g. the command's
-    flags; by default their keywords); else ``""``."""
-    if geometry.frames_from not in ("given", "counted", "snapped"):
+    flags; by default their keywords); else ``""``, and for pictures it cannot judge
+    (:func:`consistency_checked`)."""
+    if not consistency_checked(geometry):
         return ""
     meta = geometry.meta
     kind = "grid" if meta.layout == "grid" else "mel" if meta.y_axis == "mel" else "specshow"
@@ -149,7 +185,7 @@ def invert_picture(
     given: ForeignParams,
     *,
     method: str | None = None,
-    n_iter: int | str = 100,
+    n_iter: int | str | None = None,
     seed: int = 0,
     floor_silence: bool = True,
     max_pixels: int = MAX_PIXELS,
@@ -161,11 +197,14 @@ def invert_picture(
 
     Returns the :class:`specimg.inversion.Inversion` (normalised to
     :data:`NORMALISED_PEAK_DBFS` when the loudness is unknown) and the :class:`Geometry` it
-    used. The other parameters are those of
+    used, with the iterations run. ``n_iter`` None: :func:`picture_n_iter`'s. The other
+    parameters are those of
     :func:`specimg.inversion.invert_image` (``seed``: its ``random_state``).
     """
     geometry = picture_geometry(data, source, given, max_pixels)
-    options = PhaseOptions(n_iter=n_iter, random_state=seed)
+    geometry = replace(geometry, n_iter=n_iter if n_iter is not None
+                       else picture_n_iter(data, source, geometry))
+    options = PhaseOptions(n_iter=geometry.n_iter, random_state=seed)
     result = invert_image(
         data, source, **{**options.keywords(), "method": method}, fallback=geometry.meta,
         loudness_known=given.peak_db is not None, normalise_dbfs=NORMALISED_PEAK_DBFS,
