@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pandas as pd
+import pytest
 from tinyproject import REPO, TINY_FILES, dvc, run
 
 METHODS = ("oracle", "fgla", "pghi_agla")
@@ -105,3 +110,21 @@ def test_exp_run_reruns_only_what_a_parameter_touches(project):
     diff = dvc(project, "metrics", "diff", "--md")
     assert "fgla.sc_db" in diff
     assert "fgla.consistency_sc_db" in diff
+
+
+@pytest.mark.skipif(not Path("/proc/cpuinfo").exists()
+                    or " avx2" not in Path("/proc/cpuinfo").read_text(), reason="no AVX2")
+def test_stages_run_openblas_haswell_kernels_whatever_the_cpu():
+    """A stage process sets OpenBLAS's kernels before numpy loads: Haswell's, whatever the CPU
+    or the environment would pick (their float32 products round differently), and leaves
+    numpy's AVX-512 kernels out, keeping what the environment disabled."""
+    probe = ("import specimg.pipeline, numpy, threadpoolctl, os; "
+             "print([i['architecture'] for i in threadpoolctl.threadpool_info() "
+             "if i['internal_api'] == 'openblas']); "
+             "print(os.environ['NPY_DISABLE_CPU_FEATURES'])")
+    env = {**os.environ, "OPENBLAS_CORETYPE": "Sandybridge", "NPY_DISABLE_CPU_FEATURES": "X86_V3"}
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          check=True, env=env)
+    architecture, disabled = done.stdout.splitlines()
+    assert architecture == "['Haswell']"
+    assert disabled.split() == ["X86_V3", "X86_V4", "AVX512_ICL", "AVX512_SPR"]  # kept, added

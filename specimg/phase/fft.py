@@ -9,8 +9,9 @@ same arithmetic whatever the thread count.
 ducc0's x86-64 wheels carry three builds (x86-64, -v3, -v4) and pick one when imported,
 capped by the environment variable ``DUCC0_MAX_PSABI_LEVEL``; the -v3 build's bits differ from
 the baseline's (fused multiply-adds). This module sets the cap to 1 unless it is already set,
-before importing ducc0, so that results are the same on every x86-64 CPU; the baseline build
-was also the fastest of the three here (AVX-512 was the slowest). If ducc0 was imported
+before importing ducc0, so that results are the same on every x86-64 CPU, at a measured cost
+(the baseline build was the fastest of the three in one run of benchmarks/fft_pairs.py, 1.2 to
+1.3 times slower than -v3 on one thread in another; docs/phase.md). If ducc0 was imported
 before specimg, its level stands: :func:`simd_profile` says which one runs.
 """
 
