@@ -6,9 +6,9 @@ the library allows it; rounds interleave the candidates, and the median of the r
 reported. ducc0 chooses its compiled SIMD level (x86-64, -v3, -v4) when it is imported, capped
 by ``DUCC0_MAX_PSABI_LEVEL``: each level runs in its own worker process, as does every other
 candidate, so that all of them share the rounds. Libraries without a thread argument (mkl_fft)
-get their thread count from threadpoolctl before each timed run, never inside it (entering
-``threadpool_limits`` costs milliseconds a call); each row reports the CPU time per wall time
-its run took, which shows the threads really used.
+get their thread count from threadpoolctl before each timed run, never inside it (entered
+there, it did not hold MKL to one thread, and it has its own cost); each row reports the CPU
+time per wall time its run took, which shows the threads really used.
 
     python benchmarks/fft_pairs.py [--frames 431 2584] [--threads 1 2] [--rounds 5]
 

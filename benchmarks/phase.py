@@ -197,7 +197,8 @@ def main() -> None:
         rows += pipeline_rows(args)
     rows = [{"method": "fft_pair", "library": r["library"], "version": r["version"],
              "frames": r["frames"], "workers": r["threads"], "ms_per_iteration": r["ms_per_pair"],
-             "ms_min": r["ms_min"], "rounds": r["rounds"]} for r in candidates["rows"]] + rows
+             "ms_min": r["ms_min"], "cpu_per_wall": r["cpu_per_wall"], "rounds": r["rounds"]}
+            for r in candidates["rows"]] + rows
     rows += [{"method": "fft_pair", "note": note} for note in candidates["notes"]]
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2) + "\n")
