@@ -28,11 +28,10 @@ test: lint browser
 	$(RUN) python -m pytest
 
 # What CI checks besides `make test` (.github/workflows/ci.yml, .ci/run). check-repro: `dvc
-# status` of this checkout names no code or params change since dvc.lock; the tests' tiny study,
-# run twice in a temporary copy (dvc repro, dvc repro -f), leaves dvc status clean and writes the
-# same dvc.lock and metrics both times; the default study, rerun from scratch in a copy of the
-# tracked files, gives every out's md5 in dvc.lock and every metrics file as committed, byte for
-# byte (.ci/check_repro.py; a table names what differs; about 8 min on 2 cores).
+# status` of this checkout names no code or params change since dvc.lock; the default study,
+# rerun from scratch in a copy of the tracked files, gives every out's md5 in dvc.lock and every
+# metrics file as committed, byte for byte (.ci/check_repro.py; a table names what differs;
+# about 8 min on 2 cores). The tiny study's dvc repro -f is checked by the suite.
 check-repro: $(STAMP)
 	$(RUN) python .ci/check_repro.py
 

@@ -1,4 +1,4 @@
-"""CI's reproducibility check (`make check-repro`), in three parts.
+"""CI's reproducibility check (`make check-repro`), in two parts.
 
 This checkout: `dvc status` must show no code, data or params dependency changed since dvc.lock
 was written, so the committed dvc.lock and metrics are those of the committed code and params.
@@ -12,10 +12,9 @@ CPU_DEPENDENT): on a CPU without AVX2, what librosa.griffinlim makes (librosa_fg
 picture-size study's naive rows) may differ within their tolerances. A table names what
 differs. About 6 minutes on 2 cores; `--skip-study` leaves it out.
 
-The tiny study: the pipeline on the tests' tiny parameter set (TINY in tests/tinyproject.py), in
-a temporary copy, so that this checkout's params.yaml, dvc.lock and outputs are untouched:
-`dvc repro`, then `dvc repro -f`. After each, `dvc status` must be clean, and the forced rerun
-must write the same dvc.lock, byte for byte, and the same files under metrics/.
+The tiny study's own check (`dvc repro`, `dvc status` clean, `dvc repro -f` writing the same
+dvc.lock) is in the suite that CI runs first:
+tests/test_pipeline.py::test_repro_is_complete_reproducible_and_incremental.
 """
 
 from __future__ import annotations
@@ -119,41 +118,6 @@ def check_checkout() -> bool:
     return False
 
 
-def snapshot(project: Path) -> dict[str, bytes]:
-    files = sorted(p for p in (project / "metrics").rglob("*") if p.is_file())
-    return {"dvc.lock": (project / "dvc.lock").read_bytes(),
-            **{str(p.relative_to(project)): p.read_bytes() for p in files}}
-
-
-def check_tiny() -> bool:
-    from tinyproject import make_project
-
-    with tempfile.TemporaryDirectory(prefix="check-repro-") as tmp:
-        project = make_project(Path(tmp) / "project")
-        runs, times = [], []
-        for args in (["repro"], ["repro", "-f"]):
-            started = time.perf_counter()
-            dvc(project, *args)
-            times.append(time.perf_counter() - started)
-            left = status(project)
-            if left:
-                print(f"tiny study: `dvc status` after `dvc {' '.join(args)}` is not clean:")
-                print(json.dumps(left, indent=2))
-                return False
-            runs.append(snapshot(project))
-    first, second = runs
-    differ = sorted(name for name in first.keys() | second.keys()
-                    if first.get(name) != second.get(name))
-    timing = f"dvc repro {times[0]:.0f} s, dvc repro -f {times[1]:.0f} s"
-    if differ:
-        print(f"tiny study ({timing}): the forced rerun changed {len(differ)} files:")
-        print("\n".join(f"  {name}" for name in differ))
-        return False
-    print(f"tiny study ({timing}): dvc status clean after each; dvc.lock and "
-          f"{len(first) - 1} files under metrics/ byte-identical")
-    return True
-
-
 def tracked_copy(destination: Path) -> Path:
     """The files git tracks in this checkout (as they are in the working tree), copied to
     ``destination``, with git and DVC set up there as in a fresh clone."""
@@ -224,7 +188,7 @@ def main() -> int:
     parser.add_argument("--skip-study", action="store_true",
                         help="leave out the rerun of the default study (about 6 min)")
     args = parser.parse_args()
-    results = [check_checkout(), check_tiny()]
+    results = [check_checkout()]
     if not args.skip_study:
         results.append(check_study())
     return 0 if all(results) else 1

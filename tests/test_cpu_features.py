@@ -5,8 +5,10 @@ run with this machine's own features. The one exception: without AVX2, the value
 
 numpy picks SIMD kernels at run time (``__cpu_dispatch__``); ``NPY_DISABLE_CPU_FEATURES``
 turns them off from the top (an AVX2 machine without AVX-512 is ``X86_V4`` off, an older one
-``X86_V3`` off too). ``NUMBA_CPU_NAME=generic`` with an empty cache recompiles every numba
-kernel for no particular CPU. Slow (a few minutes on 2 cores): deselect with
+``X86_V3`` off too). The levels the stages turn off themselves (AVX-512) are not rerun: they are
+the default run. ``NUMBA_CPU_NAME=generic`` with an empty cache recompiles every numba kernel for
+no particular CPU, as a CPU without AVX2 would need: that level runs it too.
+Slow (a few minutes on 2 cores): deselect with
 ``-m 'not cpu_features'``.
 """
 
@@ -40,19 +42,36 @@ EMULATION = ("NPY_DISABLE_CPU_FEATURES", "NUMBA_CPU_NAME", "NUMBA_CACHE_DIR",
              "DUCC0_MAX_PSABI_LEVEL", *NO_AVX2)
 
 
+def left_out_by_the_stages() -> set[str]:
+    """numpy's dispatch targets that importing :mod:`specimg.pipeline` turns off on every CPU:
+    switching them off here again would only rerun the default."""
+    done = subprocess.run([str(BIN / "python"), "-c", "import os, specimg.pipeline; "
+                           "print(os.environ.get('NPY_DISABLE_CPU_FEATURES', ''))"],
+                          env={key: value for key, value in os.environ.items()
+                               if key not in EMULATION},
+                          capture_output=True, text=True, check=True)
+    return set(done.stdout.replace(",", " ").split())
+
+
 def feature_levels() -> list[tuple[str, dict[str, str]]]:
-    """``(name, environment)`` of each emulated CPU: numpy's dispatch targets this machine has,
-    switched off cumulatively from the top (with X86_V3, :data:`NO_AVX2` too), then numba's
-    generic target."""
+    """``(name, environment)`` of each emulated CPU: numpy's dispatch targets this machine has
+    and the stages keep, switched off cumulatively from the top; once X86_V3 is off, as on a
+    CPU without AVX2, :data:`NO_AVX2` too and numba compiling for a generic x86-64. Where no
+    level reaches that, numba's generic target on its own is the last."""
     from numpy._core import _multiarray_umath as umath
 
-    targets = [name for name in umath.__cpu_dispatch__ if umath.__cpu_features__.get(name)]
+    kept = [name for name in umath.__cpu_dispatch__
+            if umath.__cpu_features__.get(name) and name not in left_out_by_the_stages()]
     levels = []
-    for count in range(1, len(targets) + 1):
-        off = " ".join(reversed(targets[-count:]))
-        env = {"NPY_DISABLE_CPU_FEATURES": off, **(NO_AVX2 if "X86_V3" in off.split() else {})}
-        levels.append((f"numpy without {off}", env))
-    levels.append(("numba generic", {"NUMBA_CPU_NAME": "generic"}))
+    for count in range(1, len(kept) + 1):
+        off = " ".join(reversed(kept[-count:]))
+        env = {"NPY_DISABLE_CPU_FEATURES": off}
+        if "X86_V3" in off.split():
+            env |= {**NO_AVX2, "NUMBA_CPU_NAME": "generic"}
+        levels.append((f"numpy without {off}" + (", numba generic" if len(env) > 1 else ""),
+                       env))
+    if not any("NUMBA_CPU_NAME" in env for _, env in levels):
+        levels.append(("numba generic", {"NUMBA_CPU_NAME": "generic"}))
     return levels
 
 

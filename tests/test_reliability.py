@@ -194,11 +194,16 @@ def study_outputs(project: Path) -> dict[str, bytes]:
             **{f"metrics/{k}": v for k, v in tree_bytes(project / "metrics").items()}}
 
 
+#: The tiny study on two recordings and two encodings: every stage still runs on the cluster.
+CLUSTER_STUDY = {**TINY, "encode": {**TINY["encode"], "encodings": ["png16", "specshow"]}}
+CLUSTER_FILES = ("music_introzik.ogg", "speech_vm-options.wav", "SOURCES.csv")
+
+
 def test_a_cluster_started_by_hand_gives_the_same_bytes(tmp_path):
     """The README's cluster recipe as written: `dask scheduler` and two `dask worker`s started as
-    commands in a folder outside the checkout, without PYTHONPATH, then `dvc repro` of the tiny
-    study with ``executor: dask`` at that address; every output, and dvc.lock, is that of one
-    local job, byte for byte."""
+    commands in a folder outside the checkout, without PYTHONPATH, then `dvc repro` of
+    :data:`CLUSTER_STUDY` with ``executor: dask`` at that address; every output, and dvc.lock,
+    is that of one local job, byte for byte."""
     bin_dir = Path(sys.executable).parent
     host, port = "127.0.0.1", free_port()
     address = f"tcp://{host}:{port}"
@@ -220,7 +225,9 @@ def test_a_cluster_started_by_hand_gives_the_same_bytes(tmp_path):
         with Client(address, timeout=60) as client:
             client.wait_for_workers(2, timeout=120)
         on_cluster = make_project(tmp_path / "dask", {
-            **TINY, "parallel": {"n_jobs": 2, "executor": "dask", "scheduler_address": address}})
+            **CLUSTER_STUDY,
+            "parallel": {"n_jobs": 2, "executor": "dask", "scheduler_address": address}},
+            files=CLUSTER_FILES)
         dvc(on_cluster, "repro")
     finally:
         for process in started:
@@ -232,7 +239,8 @@ def test_a_cluster_started_by_hand_gives_the_same_bytes(tmp_path):
                 os.kill(process.pid, signal.SIGKILL)
                 process.wait()
     one_job = make_project(tmp_path / "one", {
-        **TINY, "parallel": {"n_jobs": 1, "executor": "local", "scheduler_address": None}})
+        **CLUSTER_STUDY, "parallel": {"n_jobs": 1, "executor": "local", "scheduler_address": None}},
+        files=CLUSTER_FILES)
     dvc(one_job, "repro")
     one, cluster = study_outputs(one_job), study_outputs(on_cluster)
     assert len([k for k in one if k.startswith("data/recon/")]) > 10
