@@ -10,11 +10,12 @@ import numpy as np
 
 from .core import portable
 from .core.mel import mel_to_magnitude
-from .core.spectrum import stft, unit_to_magnitude
+from .core.spectrum import unit_to_magnitude
 from .image.codec import MAX_PIXELS, decode_image
 from .image.metadata import ImageMeta
 from .phase import DEFAULT_METHOD, reconstruct
 from .phase.mel import mel_filter_bank
+from .phase.transform import Stft
 from .study.metrics import spectral_convergence_db
 from .util.errors import InputError
 
@@ -198,9 +199,11 @@ def consistency_sc_db(y: np.ndarray, S: np.ndarray, meta: ImageMeta, method: str
     since the picture fixes only those: the bands of ``y`` against the picture's (``S`` itself
     for :data:`MEL_METHOD`, else the bands of the magnitudes fitted to them).
     """
-    if len(y) == 0:  # a picture of no samples: librosa cannot frame an empty signal
+    if len(y) == 0:  # a picture of no samples: no frame to take
         return spectral_convergence_db(S, np.zeros_like(S))
-    rebuilt = portable.magnitude(stft(y, meta.stft))
+    # specimg's own transform (ducc0) rather than librosa.stft, whose import (scipy.signal)
+    # costs a command about 2 s
+    rebuilt = portable.magnitude(Stft(meta.stft, len(y), workers=1).forward(y)).T
     if meta.y_axis != "mel":
         return spectral_convergence_db(S, rebuilt)
     filters, power = mel_filter_bank(meta), meta.mel_power

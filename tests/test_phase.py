@@ -47,6 +47,9 @@ def test_stft_pair_matches_librosa(harmonic_signal, center):
     expected = stft(librosa.istft(scrambled.T, hop_length=64, n_fft=256, center=center,
                                   length=length), config)
     np.testing.assert_allclose(projected.T, expected, atol=1e-4)
+    np.testing.assert_allclose(transform.forward(harmonic_signal).T, D, atol=1e-4)
+    with pytest.raises(ValueError, match="samples"):
+        transform.forward(harmonic_signal[:-1])
 
 
 def test_pghi_start_on_a_single_frame(small_config):

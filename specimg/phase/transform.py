@@ -101,6 +101,18 @@ class Stft:
                 _frame(self.buffer, self.window, hop, frames,
                        max(0, boundary - span + 1), min(boundary, len(frames)))
 
+    def forward(self, y: np.ndarray) -> np.ndarray:
+        """The STFT of a signal of ``length`` samples, frame-major complex64: ``librosa.stft``'s
+        (zero padding where centred), transposed, computed in float32."""
+        if len(y) != self.length:
+            raise ValueError(f"y has {len(y)} samples; this transform is for {self.length}")
+        self.buffer[:] = 0.0
+        self.buffer[self.offset : self.offset + self.length] = y
+        _frame(self.buffer, self.window, self.config.hop_length, self.frames, 0, self.n_frames)
+        out = np.empty((self.n_frames, self.config.n_bins), np.complex64)
+        self._blocks(rfft_rows, self.frames, out)
+        return out
+
     def inverse(self, coefficients: np.ndarray) -> np.ndarray:
         """Least-squares signal buffer of coefficients (zero outside the signal)."""
         self._least_squares(coefficients, reframe=False)
