@@ -13,6 +13,7 @@ import pytest
 
 from specimg.cli import main
 from specimg.core.audio import load_audio
+from specimg.foreign import ForeignParams, picture_geometry
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
 from foreign_pictures import specshow_picture  # the benchmark's own drawing
@@ -43,6 +44,15 @@ def test_right_flags_pass_and_upside_down_is_flagged(clip, tmp_path, capsys):
     assert "warning" not in capsys.readouterr().out
     assert invert(picture, tmp_path, "--low-row", "top") == 3
     assert "check --y-axis, --cmap, --frames" in capsys.readouterr().out
+
+
+def test_frames_are_measured_on_the_full_width_when_the_colour_map_is_found(clip, tmp_path):
+    """Finding the colour map decodes a large JPEG at a reduced DCT scale: the frames' width
+    in pixels, which decides whether a picture is judged, is still that of the picture."""
+    picture = frameless_specshow(clip, tmp_path / "found.jpg")
+    geometry = picture_geometry(picture.read_bytes(), picture, ForeignParams())
+    assert geometry.cmap_from == "found" and geometry.frames_from == "counted"
+    assert geometry.pixels_per_frame == 2000 / geometry.meta.n_frames
 
 
 def test_a_mel_picture_read_as_linear_is_flagged_after_its_many_iterations(clip, tmp_path,

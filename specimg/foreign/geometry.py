@@ -117,7 +117,9 @@ def picture_geometry(data: bytes, source: str | os.PathLike, given: ForeignParam
     counted = count_frames(data, source, max_pixels) if given.frames is None else None
     cmap_from = "given" if given.cmap is not None else "found"
     if cmap_from == "found":
-        given = replace(given, cmap=picture_colormap(image, source, given.value("low_row")))
+        # its own opening: a large JPEG is decoded there at a reduced DCT scale, in place
+        given = replace(given, cmap=picture_colormap(open_image(data, source), source,
+                                                     given.value("low_row")))
     if given.duration is not None and counted is not None:
         stft = StftConfig(given.value("sr"), given.value("n_fft"), given.value("hop_length"))
         stated = stft.n_frames(round(given.duration * stft.sr))
