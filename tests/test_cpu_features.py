@@ -60,8 +60,9 @@ def feature_levels() -> list[tuple[str, dict[str, str]]]:
     level reaches that, numba's generic target on its own is the last."""
     from numpy._core import _multiarray_umath as umath
 
+    left_out = left_out_by_the_stages()
     kept = [name for name in umath.__cpu_dispatch__
-            if umath.__cpu_features__.get(name) and name not in left_out_by_the_stages()]
+            if umath.__cpu_features__.get(name) and name not in left_out]
     levels = []
     for count in range(1, len(kept) + 1):
         off = " ".join(reversed(kept[-count:]))
